@@ -1,0 +1,88 @@
+//! `cargo run -p fake-novita -- --port 9090`: the stand-in API for trying the app by hand.
+
+use std::net::Ipv4Addr;
+use std::process::ExitCode;
+
+use fake_novita::{serve, AppState};
+use tokio::net::TcpListener;
+
+const DEFAULT_PORT: u16 = 9090;
+const USAGE: &str = "usage: fake-novita [--port PORT]   (default 9090; 0 picks a free port)";
+
+enum Command {
+    Serve(u16),
+    Help,
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
+    let mut port = DEFAULT_PORT;
+    while let Some(arg) = args.next() {
+        let value = match arg.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--port" | "-p" => args
+                .next()
+                .ok_or_else(|| format!("{arg} needs a value"))?,
+            other => match other.strip_prefix("--port=") {
+                Some(value) => value.to_owned(),
+                None => return Err(format!("unknown argument {other:?}")),
+            },
+        };
+        port = value
+            .parse()
+            .map_err(|_| format!("port must be a number from 0 to 65535, got {value:?}"))?;
+    }
+    Ok(Command::Serve(port))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let port = match parse_args(std::env::args().skip(1)) {
+        Ok(Command::Serve(port)) => port,
+        Ok(Command::Help) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("fake-novita: {message}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let state = match AppState::with_fixtures() {
+        Ok(state) => state,
+        Err(err) => {
+            eprintln!("fake-novita: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let listener = match TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await {
+        Ok(listener) => listener,
+        Err(err) => {
+            eprintln!("fake-novita: cannot listen on 127.0.0.1:{port}: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = match listener.local_addr() {
+        Ok(addr) => addr,
+        Err(err) => {
+            eprintln!("fake-novita: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // The key stays out of the output: terminal logs get pasted into issues.
+    println!(
+        "fake-novita listening on http://{addr} (key: use TEST_API_KEY from crates/fake-novita/src/lib.rs)"
+    );
+    let on_ctrl_c = state.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_ctrl_c.begin_shutdown();
+        }
+    });
+    match serve(listener, state).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("fake-novita: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

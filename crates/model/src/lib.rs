@@ -1,0 +1,22 @@
+//! The Novita Get Instance object and everything the page derives from it, as pure Rust.
+//!
+//! Nothing here touches the browser, so all of it is tested natively with `cargo test`
+//! against the JSON fixtures in `tests/fixtures/`. The API is loose in practice (nulls where
+//! the docs say required, numbers where they say strings, statuses they do not list), so every
+//! field is parsed leniently: a bad field degrades to "not reported", never fails the instance.
+
+pub mod api;
+pub mod format;
+pub mod instance;
+mod lenient;
+pub mod links;
+pub mod secrets;
+pub mod settings;
+pub mod status;
+
+pub use api::{ApiError, ErrorKind};
+pub use instance::{
+    Instance, InstanceParseError, Jupyter, LogStreams, Network, PortMapping, Ssh, StatusError,
+    VolumeMount, WebTerminal,
+};
+pub use status::{BillingMode, Status, Tone};
