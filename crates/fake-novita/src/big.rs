@@ -46,7 +46,7 @@ fn port(host: &str, row: usize) -> Value {
 }
 
 fn volume(host: &str, row: usize) -> Value {
-    if row % 2 == 0 {
+    if row.is_multiple_of(2) {
         json!({ "type": "local", "size": 10 + row % 90, "id": "", "mountPath": format!("/workspace/disk-{row}") })
     } else {
         json!({
@@ -61,8 +61,12 @@ fn volume(host: &str, row: usize) -> Value {
 fn env(row: usize) -> Value {
     match row % 4 {
         0 => json!({ "key": format!("TOKEN_{row}"), "value": hex16(row as u64 ^ 0x5eed) }),
-        1 => json!({ "key": format!("DB_PASSWORD_{row}"), "value": format!("pw-{row}-{}", &hex16(row as u64)[..6]) }),
-        2 => json!({ "key": format!("MODEL_DIR_{row}"), "value": format!("/workspace/models/{row}") }),
+        1 => {
+            json!({ "key": format!("DB_PASSWORD_{row}"), "value": format!("pw-{row}-{}", &hex16(row as u64)[..6]) })
+        }
+        2 => {
+            json!({ "key": format!("MODEL_DIR_{row}"), "value": format!("/workspace/models/{row}") })
+        }
         _ => json!({ "key": format!("BATCH_SIZE_{row}"), "value": (row % 64 + 1).to_string() }),
     }
 }

@@ -8,20 +8,35 @@ pub(crate) const FULL: &str = include_str!("../../../tests/fixtures/full.json");
 /// Every fixture as `(file stem, raw JSON text)`.
 pub const FIXTURES: &[(&str, &str)] = &[
     ("full", FULL),
-    ("minimal", include_str!("../../../tests/fixtures/minimal.json")),
+    (
+        "minimal",
+        include_str!("../../../tests/fixtures/minimal.json"),
+    ),
     ("nulls", include_str!("../../../tests/fixtures/nulls.json")),
-    ("empty-strings", include_str!("../../../tests/fixtures/empty-strings.json")),
+    (
+        "empty-strings",
+        include_str!("../../../tests/fixtures/empty-strings.json"),
+    ),
     (
         "numbers-for-strings",
         include_str!("../../../tests/fixtures/numbers-for-strings.json"),
     ),
-    ("unknown-status", include_str!("../../../tests/fixtures/unknown-status.json")),
+    (
+        "unknown-status",
+        include_str!("../../../tests/fixtures/unknown-status.json"),
+    ),
     (
         "stopped-with-error",
         include_str!("../../../tests/fixtures/stopped-with-error.json"),
     ),
-    ("starting", include_str!("../../../tests/fixtures/starting.json")),
-    ("hostile", include_str!("../../../tests/fixtures/hostile.json")),
+    (
+        "starting",
+        include_str!("../../../tests/fixtures/starting.json"),
+    ),
+    (
+        "hostile",
+        include_str!("../../../tests/fixtures/hostile.json"),
+    ),
 ];
 
 /// The raw text of a fixture by file stem (`"full"`, `"hostile"`, ...).

@@ -19,9 +19,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String>
     while let Some(arg) = args.next() {
         let value = match arg.as_str() {
             "-h" | "--help" => return Ok(Command::Help),
-            "--port" | "-p" => args
-                .next()
-                .ok_or_else(|| format!("{arg} needs a value"))?,
+            "--port" | "-p" => args.next().ok_or_else(|| format!("{arg} needs a value"))?,
             other => match other.strip_prefix("--port=") {
                 Some(value) => value.to_owned(),
                 None => return Err(format!("unknown argument {other:?}")),

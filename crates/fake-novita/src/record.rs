@@ -14,7 +14,11 @@ use crate::state::{AppState, RecordedRequest};
 /// Bodies here are `{"instanceId": ...}`; anything near this size is a client bug.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-pub(crate) async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub(crate) async fn record(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let (parts, body) = request.into_parts();
     let read = to_bytes(body, MAX_BODY_BYTES).await;
     let body_text = match &read {
@@ -30,7 +34,10 @@ pub(crate) async fn record(State(state): State<AppState>, request: Request, next
         body: body_text,
     });
     match read {
-        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
         Err(_) => json_error(
             StatusCode::PAYLOAD_TOO_LARGE,
             "INVALID_PARAMETER",

@@ -36,19 +36,40 @@ impl ErrorKind {
 /// Everything that can go wrong fetching an instance. One enum, one variant per error kind.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {
-    Unauthorized { detail: String },
-    Forbidden { detail: String },
-    NotFound { detail: String },
-    RateLimited { detail: String, retry_after_secs: Option<u64> },
-    Server { status: u16, detail: String },
-    BadRequest { status: u16, detail: String },
+    Unauthorized {
+        detail: String,
+    },
+    Forbidden {
+        detail: String,
+    },
+    NotFound {
+        detail: String,
+    },
+    RateLimited {
+        detail: String,
+        retry_after_secs: Option<u64>,
+    },
+    Server {
+        status: u16,
+        detail: String,
+    },
+    BadRequest {
+        status: u16,
+        detail: String,
+    },
     /// The request never got an answer: offline, DNS, refused, blocked by CORS. The browser
     /// does not say which, on purpose.
     Network,
-    Timeout { after_secs: u32 },
-    BadResponse { detail: String },
+    Timeout {
+        after_secs: u32,
+    },
+    BadResponse {
+        detail: String,
+    },
     /// Something the user typed is unusable before any request is sent (settings, ID).
-    Input { detail: String },
+    Input {
+        detail: String,
+    },
 }
 
 /// How long a Get Instance call may take before it is abandoned.
@@ -75,19 +96,33 @@ impl ApiError {
             ApiError::Unauthorized { .. } => "The API did not accept the API key (401)".into(),
             ApiError::Forbidden { .. } => "This API key may not read this instance (403)".into(),
             ApiError::NotFound { .. } => "No instance with this ID was found".into(),
-            ApiError::RateLimited { .. } => "Too many requests: the API is rate limiting (429)".into(),
-            ApiError::Server { status, .. } => format!("The API had a problem on its side ({status})"),
-            ApiError::BadRequest { status, .. } => format!("The API rejected the request ({status})"),
+            ApiError::RateLimited { .. } => {
+                "Too many requests: the API is rate limiting (429)".into()
+            }
+            ApiError::Server { status, .. } => {
+                format!("The API had a problem on its side ({status})")
+            }
+            ApiError::BadRequest { status, .. } => {
+                format!("The API rejected the request ({status})")
+            }
             ApiError::Network => "The browser could not reach the API".into(),
-            ApiError::Timeout { after_secs } => format!("The API did not answer within {after_secs} seconds"),
-            ApiError::BadResponse { .. } => "The API answered with something that is not an instance".into(),
+            ApiError::Timeout { after_secs } => {
+                format!("The API did not answer within {after_secs} seconds")
+            }
+            ApiError::BadResponse { .. } => {
+                "The API answered with something that is not an instance".into()
+            }
             ApiError::Input { .. } => "The request could not be sent".into(),
         }
     }
 
     /// What to do next, in words. `api_base` is named where the setting is the likely cause.
     pub fn advice(&self, api_base: &str) -> String {
-        let base = if api_base.is_empty() { "this page's own server" } else { api_base };
+        let base = if api_base.is_empty() {
+            "this page's own server"
+        } else {
+            api_base
+        };
         match self {
             ApiError::Unauthorized { .. } => "Check the API key: it may be mistyped, expired or deleted. Create a key in the Novita console (Settings → API keys) and paste it again.".into(),
             ApiError::Forbidden { .. } => "The key is valid but lacks permission for this instance. Use a key from the account that owns the instance.".into(),
@@ -121,7 +156,9 @@ impl ApiError {
     /// Seconds to wait before trying again, when the API said so.
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
-            ApiError::RateLimited { retry_after_secs, .. } => *retry_after_secs,
+            ApiError::RateLimited {
+                retry_after_secs, ..
+            } => *retry_after_secs,
             _ => None,
         }
     }

@@ -34,7 +34,11 @@ pub fn expiry(end_time: &str) -> Expiry {
         return Expiry::NotReported;
     }
     const YEAR_5000_IN_SECONDS: f64 = 95_617_584_000.0;
-    let seconds = if n > YEAR_5000_IN_SECONDS { n / 1000.0 } else { n };
+    let seconds = if n > YEAR_5000_IN_SECONDS {
+        n / 1000.0
+    } else {
+        n
+    };
     if seconds > YEAR_5000_IN_SECONDS {
         return Expiry::Unreadable(raw.to_string());
     }
@@ -142,6 +146,7 @@ pub fn ago(then_ms: f64, now_ms: f64) -> String {
         2..=59 => format!("{s} s ago"),
         60..=3_599 => format!("{} min ago", s / 60),
         3_600..=86_399 => format!("{} h ago", s / 3_600),
+        86_400..=172_799 => "1 day ago".into(),
         _ => format!("{} days ago", s / 86_400),
     }
 }
@@ -150,7 +155,7 @@ pub fn ago(then_ms: f64, now_ms: f64) -> String {
 pub fn keep_data_days(days: Option<f64>) -> String {
     match days {
         None => "—".into(),
-        Some(d) if d == 1.0 => "1 day after stop".into(),
+        Some(1.0) => "1 day after stop".into(),
         Some(d) => format!("{} days after stop", number(d)),
     }
 }

@@ -55,7 +55,10 @@ pub struct Instance {
         deserialize_with = "lenient::object"
     )]
     pub web_terminal: Option<WebTerminal>,
-    #[serde(rename = "connectComponentJupyter", deserialize_with = "lenient::object")]
+    #[serde(
+        rename = "connectComponentJupyter",
+        deserialize_with = "lenient::object"
+    )]
     pub jupyter: Option<Jupyter>,
     #[serde(rename = "connectComponentLog", deserialize_with = "lenient::object")]
     pub logs: Option<LogStreams>,
@@ -203,7 +206,10 @@ pub enum InstanceParseError {
     /// Empty body.
     Empty,
     /// Not JSON at all (an HTML page, a cut-off body).
-    NotJson { detail: String, looks_like_html: bool },
+    NotJson {
+        detail: String,
+        looks_like_html: bool,
+    },
     /// JSON, but not an object (`[]`, a string, a number).
     NotAnObject { found: &'static str },
     /// An object without any instance field; `message` is the API's own words if it sent any.
@@ -242,10 +248,11 @@ impl Instance {
         if trimmed.is_empty() {
             return Err(InstanceParseError::Empty);
         }
-        let value: Value = serde_json::from_str(trimmed).map_err(|e| InstanceParseError::NotJson {
-            detail: e.to_string(),
-            looks_like_html: trimmed.starts_with('<'),
-        })?;
+        let value: Value =
+            serde_json::from_str(trimmed).map_err(|e| InstanceParseError::NotJson {
+                detail: e.to_string(),
+                looks_like_html: trimmed.starts_with('<'),
+            })?;
         Self::from_value(value)
     }
 

@@ -2,8 +2,22 @@
 
 /// Whole words that mark a secret in an environment variable's name.
 const SECRET_WORDS: [&str; 16] = [
-    "PASSWORD", "PASSWD", "PASS", "PWD", "TOKEN", "SECRET", "KEY", "APIKEY", "CREDENTIAL",
-    "CREDENTIALS", "AUTH", "PRIVATE", "SIGNATURE", "COOKIE", "SESSION", "DSN",
+    "PASSWORD",
+    "PASSWD",
+    "PASS",
+    "PWD",
+    "TOKEN",
+    "SECRET",
+    "KEY",
+    "APIKEY",
+    "CREDENTIAL",
+    "CREDENTIALS",
+    "AUTH",
+    "PRIVATE",
+    "SIGNATURE",
+    "COOKIE",
+    "SESSION",
+    "DSN",
 ];
 
 /// Fragments that mark a secret even inside a longer word (`DBPASSWORD`, `HFTOKEN`).

@@ -14,7 +14,8 @@ pub fn normalize_api_base(raw: &str) -> Result<String, String> {
     if base.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("The API base URL cannot contain spaces.".into());
     }
-    if base.starts_with('/') && !base.starts_with("//") {
+    // Browsers read `\` as `/` in http(s) URLs, so `/\host` is scheme-relative like `//host`.
+    if base.starts_with('/') && !base.starts_with("//") && !base.starts_with("/\\") {
         return Ok(base.to_string());
     }
     match crate::links::safe_http_url(base) {
@@ -30,14 +31,19 @@ pub fn normalize_api_base(raw: &str) -> Result<String, String> {
 pub fn insecure_base_warning(base: &str) -> Option<String> {
     let lower = base.trim().to_ascii_lowercase();
     let rest = lower.strip_prefix("http://")?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = rest.split(['/', '\\', '?', '#']).next().unwrap_or("");
     let host = authority.rsplit('@').next().unwrap_or("");
     let host = if host.starts_with('[') {
-        host.split(']').next().map(|h| format!("{h}]")).unwrap_or_default()
+        host.split(']')
+            .next()
+            .map(|h| format!("{h}]"))
+            .unwrap_or_default()
     } else {
         host.split(':').next().unwrap_or("").to_string()
     };
-    let loopback = host == "localhost" || host.starts_with("127.") || host == "[::1]";
+    let loopback = host == "localhost"
+        || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+        || host == "[::1]";
     (!loopback).then(|| {
         "This API base uses plain http: the API key would cross the network unencrypted. Use https://.".to_string()
     })

@@ -3,7 +3,10 @@
 use instance_model::{BillingMode, Instance, InstanceParseError, Status, Tone};
 
 fn fixture(name: &str) -> String {
-    let path = format!("{}/../../tests/fixtures/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../tests/fixtures/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"))
 }
 
@@ -37,15 +40,24 @@ fn full_object_keeps_every_field() {
     assert_eq!(i.image_auth_id, "auth_9d2f61");
     assert!(i.command.starts_with("python -m torch.distributed.run"));
     assert_eq!(i.entrypoint, "/opt/entry.sh");
-    assert_eq!((i.cpu_num.as_str(), i.memory.as_str(), i.gpu_num.as_str()), ("16", "64", "2"));
+    assert_eq!(
+        (i.cpu_num.as_str(), i.memory.as_str(), i.gpu_num.as_str()),
+        ("16", "64", "2")
+    );
     assert_eq!(i.status, Status::Running);
     assert_eq!(i.status_error, None);
     let net = i.network.as_ref().expect("network");
-    assert_eq!((net.id.as_str(), net.ip.as_str()), ("vpc-4a1b9e", "10.12.3.45"));
+    assert_eq!(
+        (net.id.as_str(), net.ip.as_str()),
+        ("vpc-4a1b9e", "10.12.3.45")
+    );
     assert_eq!(i.port_mappings.len(), 4);
     assert_eq!(i.port_mappings[0].port, Some(8888));
     assert_eq!(i.port_mappings[0].kind, "http");
-    assert_eq!(i.port_mappings[2].endpoint, "proxy.us-ca-6.gpu-instance.novita.ai:62248");
+    assert_eq!(
+        i.port_mappings[2].endpoint,
+        "proxy.us-ca-6.gpu-instance.novita.ai:62248"
+    );
     assert_eq!(i.volume_mounts.len(), 2);
     assert_eq!(i.volume_mounts[1].kind, "network");
     assert_eq!(i.volume_mounts[1].size, Some(500.0));
@@ -140,7 +152,11 @@ fn unknown_status_is_kept_verbatim() {
     assert_eq!(i.status, Status::Unknown("pending".into()));
     assert_eq!(i.status.as_api_str(), "pending");
     assert_eq!(i.status.label(), "Unknown status: pending");
-    assert_eq!(i.tone(), Tone::Error, "an unknown status with a statusError reads as an error");
+    assert_eq!(
+        i.tone(),
+        Tone::Error,
+        "an unknown status with a statusError reads as an error"
+    );
     assert_eq!(i.billing_mode.label(), "prepaid");
 }
 
@@ -183,7 +199,12 @@ fn hostile_strings_survive_as_data() {
 fn bodies_that_are_not_instances_say_why() {
     assert_eq!(Instance::from_json("  "), Err(InstanceParseError::Empty));
     match Instance::from_json("<html><body>Login</body></html>") {
-        Err(e @ InstanceParseError::NotJson { looks_like_html: true, .. }) => {
+        Err(
+            e @ InstanceParseError::NotJson {
+                looks_like_html: true,
+                ..
+            },
+        ) => {
             assert!(e.to_string().contains("HTML"))
         }
         other => panic!("expected HTML error, got {other:?}"),
@@ -192,11 +213,16 @@ fn bodies_that_are_not_instances_say_why() {
     let truncated = &full[..full.len() * 6 / 10];
     assert!(matches!(
         Instance::from_json(truncated),
-        Err(InstanceParseError::NotJson { looks_like_html: false, .. })
+        Err(InstanceParseError::NotJson {
+            looks_like_html: false,
+            ..
+        })
     ));
     assert_eq!(
         Instance::from_json("[]"),
-        Err(InstanceParseError::NotAnObject { found: "an empty list" })
+        Err(InstanceParseError::NotAnObject {
+            found: "an empty list"
+        })
     );
     assert_eq!(
         Instance::from_json("\"running\""),

@@ -33,13 +33,15 @@ pub fn get_instance(server: &FakeNovita, id: &str) -> RequestBuilder {
         .header("content-type", "application/json")
 }
 
-pub fn preflight(server: &FakeNovita, url: &str) -> RequestBuilder {
-    let _ = server;
+pub fn preflight(url: &str) -> RequestBuilder {
     client()
         .request(Method::OPTIONS, url)
         .header("origin", ORIGIN)
         .header("access-control-request-method", "GET")
-        .header("access-control-request-headers", "authorization,content-type")
+        .header(
+            "access-control-request-headers",
+            "authorization,content-type",
+        )
 }
 
 pub fn header(response: &Response, name: &str) -> Option<String> {

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Builds the release app into dist/. Offline, so a tool version mismatch fails loudly
+# instead of hanging on a download the machine cannot make.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+trunk build --release --offline "$@"

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs what building and testing the app needs, skipping whatever is already there, so a
+# second run takes seconds. Everything comes from crates.io, npm or Debian: the machines here
+# reach nothing else (see ../shared/TOOLCHAIN.md for why each step is done this way).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31m[setup] %s\033[0m\n' "$*" >&2; exit 1; }
+
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=132
+export PATH="$HOME/.cargo/bin:$PATH"
+
+command -v cargo >/dev/null || die "cargo is not installed: this project needs a Rust toolchain (rustup)."
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    die "need root to run: $*"; fi
+}
+
+# 1. The wasm target.
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. Trunk, at the version that builds with this machine's rustc.
+if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; then
+  say "installing trunk $TRUNK_VERSION (takes several minutes the first time)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+# 3. wasm-bindgen CLI, exactly the version in Cargo.lock (Trunk uses it only on an exact match).
+[ -f Cargo.lock ] || cargo generate-lockfile
+WBG_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+[ -n "$WBG_VERSION" ] || die "could not read the wasm-bindgen version from Cargo.lock"
+grep -q "wasm_bindgen = \"$WBG_VERSION\"" Trunk.toml ||
+  die "Trunk.toml pins a wasm_bindgen version other than Cargo.lock's $WBG_VERSION: update Trunk.toml"
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WBG_VERSION" ]; then
+  say "installing wasm-bindgen-cli $WBG_VERSION"
+  # Not --locked: a version pinned in its lock file is missing from the registry.
+  cargo install wasm-bindgen-cli --version "$WBG_VERSION" --force
+fi
+
+# 4. wasm-opt from npm's binaryen (Debian's is too old).
+if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
+  command -v npm >/dev/null || die "npm is needed to install wasm-opt (binaryen)"
+  say "installing wasm-opt (npm binaryen@$BINARYEN_VERSION)"
+  as_root npm install -g "binaryen@$BINARYEN_VERSION"
+fi
+
+# 5. Chromium and its driver, from Debian, for the browser tests and screenshots.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  say "installing chromium and chromium-driver"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+say "toolchain ready: $(trunk --version), wasm-bindgen $WBG_VERSION, $(wasm-opt --version | head -1), $(/usr/bin/chromium --version 2>/dev/null | head -1)"

@@ -1,0 +1,15 @@
+//! One component per file, named for what the user sees.
+
+pub mod connect;
+pub mod copy;
+pub mod envs;
+pub mod error_panel;
+pub mod instance_view;
+pub mod load_form;
+pub mod overview;
+pub mod ports;
+pub mod raw_json;
+pub mod secret;
+pub mod settings;
+pub mod status_badge;
+pub mod volumes;
