@@ -90,7 +90,7 @@ pub fn Connect(instance: Instance) -> impl IntoView {
             <div class="launchers">
                 <Launcher testid="launch-jupyter" label="Open Jupyter" what="Jupyter"
                     address=jupyter.address.clone() running=jupyter.is_running />
-                <Launcher testid="launch-terminal" label="Open web terminal" what="Web terminal"
+                <Launcher testid="launch-terminal" label="Open web terminal" what="web terminal"
                     address=terminal.address.clone() running=terminal.is_running />
             </div>
             <dl class="facts">

@@ -155,6 +155,7 @@ pub fn ago(then_ms: f64, now_ms: f64) -> String {
 pub fn keep_data_days(days: Option<f64>) -> String {
     match days {
         None => "—".into(),
+        Some(0.0) => "not kept after stop".into(),
         Some(1.0) => "1 day after stop".into(),
         Some(d) => format!("{} days after stop", number(d)),
     }

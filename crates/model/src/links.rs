@@ -70,7 +70,11 @@ pub fn launch(what: &str, address: Option<&str>, is_running: bool) -> Launch {
         ));
     };
     if !is_running {
-        return Launch::Unavailable(format!("{what} is not running on this instance."));
+        let mut sentence = what.to_string();
+        if let Some(first) = sentence.get_mut(..1) {
+            first.make_ascii_uppercase();
+        }
+        return Launch::Unavailable(format!("{sentence} is not running on this instance."));
     }
     Launch::Ready(url.to_string())
 }

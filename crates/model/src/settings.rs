@@ -42,7 +42,9 @@ pub fn insecure_base_warning(base: &str) -> Option<String> {
         host.split(':').next().unwrap_or("").to_string()
     };
     let loopback = host == "localhost"
-        || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
         || host == "[::1]";
     (!loopback).then(|| {
         "This API base uses plain http: the API key would cross the network unencrypted. Use https://.".to_string()

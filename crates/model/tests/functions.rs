@@ -414,6 +414,10 @@ fn launch_covers_every_branch_in_order() {
         Launch::Unavailable("Jupyter is not running on this instance.".into())
     );
     assert_eq!(
+        links::launch("web terminal", Some("https://x.example.com/t"), false),
+        Launch::Unavailable("Web terminal is not running on this instance.".into())
+    );
+    assert_eq!(
         links::launch(
             "Jupyter",
             Some("  https://x.example.com/lab?token=t  "),
@@ -703,7 +707,7 @@ fn keep_data_days_and_job_kind() {
     assert_eq!(format::keep_data_days(None), "—");
     assert_eq!(format::keep_data_days(Some(1.0)), "1 day after stop");
     assert_eq!(format::keep_data_days(Some(7.0)), "7 days after stop");
-    assert_eq!(format::keep_data_days(Some(0.0)), "0 days after stop");
+    assert_eq!(format::keep_data_days(Some(0.0)), "not kept after stop");
     assert_eq!(format::keep_data_days(Some(1.5)), "1.5 days after stop");
 
     assert_eq!(format::job_kind("saveImage"), "Saving image");
