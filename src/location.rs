@@ -44,3 +44,19 @@ pub fn show_instance(id: &str) {
         let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }
+
+/// A comma-separated list of instance IDs, trimmed, without empties or repeats, at most 50.
+pub fn split_ids(list: &str) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for id in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        if !ids.iter().any(|x| x == id) && ids.len() < 50 {
+            ids.push(id.to_string());
+        }
+    }
+    ids
+}
+
+/// The `?watch=id1,id2` of the page address.
+pub fn watch_param() -> Vec<String> {
+    param("watch").map(|v| split_ids(&v)).unwrap_or_default()
+}

@@ -76,3 +76,29 @@ pub fn save_api_base(base: Option<&str>) {
         None => remove(local(), API_BASE),
     }
 }
+
+const PINNED: &str = "novita-viewer.watch";
+const REFRESH: &str = "novita-viewer.refresh";
+
+/// The watch list: instance IDs only, never the key.
+pub fn load_pinned() -> Vec<String> {
+    get(local(), PINNED)
+        .map(|v| crate::location::split_ids(&v))
+        .unwrap_or_default()
+}
+
+pub fn save_pinned(ids: &[String]) {
+    if ids.is_empty() {
+        remove(local(), PINNED);
+    } else {
+        set(local(), PINNED, &ids.join(","));
+    }
+}
+
+pub fn load_refresh_setting() -> Option<instance_model::refresh::RefreshSetting> {
+    instance_model::refresh::RefreshSetting::parse(&get(local(), REFRESH)?)
+}
+
+pub fn save_refresh_setting(setting: instance_model::refresh::RefreshSetting) {
+    set(local(), REFRESH, &setting.value());
+}

@@ -4,7 +4,7 @@
 use super::copy::CopyButton;
 use super::secret::Secret;
 use instance_model::links::{launch, safe_http_url, Launch};
-use instance_model::Instance;
+use instance_model::{Instance, Jupyter, LogStreams, Ssh, WebTerminal};
 use leptos::prelude::*;
 
 /// A launcher: an `<a>` opening a new tab when the address is a safe http(s) URL and the
@@ -57,11 +57,30 @@ fn Launcher(
 }
 
 #[component]
-pub fn Connect(instance: Instance) -> impl IntoView {
-    let jupyter = instance.jupyter.clone().unwrap_or_default();
-    let terminal = instance.web_terminal.clone().unwrap_or_default();
-    let ssh = instance.ssh.clone().unwrap_or_default();
-    let logs = instance.logs.clone().unwrap_or_default();
+pub fn Connect(instance: Memo<Instance>) -> impl IntoView {
+    // Re-rendered only when the connection details change, not on every refresh.
+    let parts = Memo::new(move |_| {
+        instance.with(|i| {
+            (
+                i.jupyter.clone().unwrap_or_default(),
+                i.web_terminal.clone().unwrap_or_default(),
+                i.ssh.clone().unwrap_or_default(),
+                i.logs.clone().unwrap_or_default(),
+            )
+        })
+    });
+    move || {
+        let (jupyter, terminal, ssh, logs) = parts.get();
+        connect_view(jupyter, terminal, ssh, logs)
+    }
+}
+
+fn connect_view(
+    jupyter: Jupyter,
+    terminal: WebTerminal,
+    ssh: Ssh,
+    logs: LogStreams,
+) -> impl IntoView {
     let ssh_command = ssh.ssh_command.trim().to_string();
     let ssh_block = if ssh_command.is_empty() {
         view! { <p class="muted" data-testid="ssh-command">"No SSH command: the API did not provide one."</p> }.into_any()

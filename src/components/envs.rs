@@ -6,35 +6,35 @@ use instance_model::secrets::is_secret_key;
 use leptos::prelude::*;
 
 #[component]
-pub fn Envs(envs: Vec<EnvVar>) -> impl IntoView {
-    if envs.is_empty() {
-        return view! { <p class="empty">"No environment variables are set."</p> }.into_any();
-    }
-    let rows = envs
-        .into_iter()
-        .map(|e| {
-            let secret = is_secret_key(&e.key);
-            let value = if secret {
-                view! { <Secret value=e.value.clone() what=format!("value of {}", e.key) /> }
-                    .into_any()
-            } else {
-                view! { <code class="wrap">{e.value.clone()}</code> }.into_any()
-            };
-            view! {
-                <tr data-testid="env-row" data-secret=secret.to_string()>
-                    <th scope="row"><code class="wrap">{e.key.clone()}</code></th>
-                    <td>{value}</td>
-                </tr>
-            }
-        })
-        .collect_view();
+pub fn Envs(envs: Memo<Vec<EnvVar>>) -> impl IntoView {
+    let empty = Memo::new(move |_| envs.with(Vec::is_empty));
     view! {
-        <div class="table-wrap">
-            <table class="envs">
-                <thead><tr><th scope="col">"Name"</th><th scope="col">"Value"</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <Show when=move || !empty.get() fallback=|| view! { <p class="empty">"No environment variables are set."</p> }>
+            <div class="table-wrap">
+                <table class="envs">
+                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Value"</th></tr></thead>
+                    <tbody>
+                        <For
+                            each=move || envs.get().into_iter().enumerate()
+                            key=|(i, e)| (*i, e.key.clone(), e.value.clone())
+                            children=|(_, e)| {
+                                let secret = is_secret_key(&e.key);
+                                let value = if secret {
+                                    view! { <Secret value=e.value.clone() what=format!("value of {}", e.key) /> }.into_any()
+                                } else {
+                                    view! { <code class="wrap">{e.value.clone()}</code> }.into_any()
+                                };
+                                view! {
+                                    <tr data-testid="env-row" data-secret=secret.to_string()>
+                                        <th scope="row"><code class="wrap">{e.key.clone()}</code></th>
+                                        <td>{value}</td>
+                                    </tr>
+                                }
+                            }
+                        />
+                    </tbody>
+                </table>
+            </div>
+        </Show>
     }
-    .into_any()
 }

@@ -1,35 +1,19 @@
-//! The instance on screen: overview, connect, ports, volumes, environment, raw JSON, and the
-//! "as of" line with Refresh.
+//! The instance on screen: freshness and controls, overview, status history, connect, ports,
+//! volumes, environment, raw JSON. Every part reads a memo of just what it shows, so a
+//! refresh that changes nothing changes nothing but the "as of" line.
 
 use super::connect::Connect;
 use super::envs::Envs;
+use super::freshness::{AsOf, RefreshControls, RefreshFailed};
 use super::overview::Overview;
 use super::ports::Ports;
 use super::raw_json::RawJson;
+use super::timeline::Timeline;
 use super::volumes::Volumes;
 use crate::demo;
-use crate::state::{AppState, Shown};
-use instance_model::format::ago;
+use crate::state::AppState;
+use crate::tracker::Tracker;
 use leptos::prelude::*;
-
-#[component]
-fn AsOf(fetched_at_ms: f64) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let clock = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(fetched_at_ms))
-        .to_locale_time_string("default")
-        .as_string()
-        .unwrap_or_default();
-    let iso = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(fetched_at_ms))
-        .to_iso_string()
-        .as_string()
-        .unwrap_or_default();
-    view! {
-        <span class="as-of">
-            "As of " <time data-testid="refreshed-at" datetime=iso>{clock}</time>
-            " (" {move || ago(fetched_at_ms, state.now_ms.get())} ")"
-        </span>
-    }
-}
 
 #[component]
 fn DemoBanner(current: String) -> impl IntoView {
@@ -46,48 +30,64 @@ fn DemoBanner(current: String) -> impl IntoView {
         .collect_view();
     view! {
         <div class="demo-banner" role="note">
-            <strong>"Demo data"</strong>" — built-in samples, no key or network used. "
+            <span><strong>"Demo data"</strong>" — built-in samples, no key or network used."</span>
             <span class="tabs">{tabs}</span>
         </div>
     }
 }
 
+/// The full view of one instance; rendered once per instance shown, then kept current by
+/// its tracker's signals.
 #[component]
-pub fn InstanceView(shown: Shown) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let Shown { fetched, demo } = shown;
-    let instance = fetched.instance;
-    let refreshing = move || state.loading.get().is_some();
+pub fn InstanceView(tracker: Tracker) -> impl IntoView {
+    let instance = Memo::new(move |_| {
+        tracker
+            .data
+            .with(|d| d.as_ref().map(|f| f.instance.clone()))
+            .unwrap_or_default()
+    });
+    let fetched_at = Memo::new(move |_| {
+        tracker
+            .data
+            .with(|d| d.as_ref().map_or(0.0, |f| f.fetched_at_ms))
+    });
+    let raw = Memo::new(move |_| {
+        tracker
+            .data
+            .with(|d| d.as_ref().map(|f| f.raw.clone()).unwrap_or_default())
+    });
+    let in_progress = Memo::new(move |_| instance.with(|i| i.status.is_in_progress()));
+    let count = move |f: fn(&instance_model::Instance) -> usize| move || instance.with(f);
+    let id = tracker.id();
     view! {
-        <article class="instance-view" data-testid="instance-view" data-instance-id=instance.id.clone()>
-            {demo.then(|| view! { <DemoBanner current=instance.id.clone() /> })}
+        <article class="instance-view" data-testid="instance-view" data-instance-id=id.clone()>
+            {tracker.demo.then(|| view! { <DemoBanner current=id.clone() /> })}
             <div class="freshness">
-                <AsOf fetched_at_ms=fetched.fetched_at_ms />
-                <button type="button" data-testid="refresh" on:click=move |_| state.refresh()
-                    aria-busy=move || refreshing().to_string()>
-                    {move || if refreshing() { "Refreshing…" } else { "Refresh" }}
-                </button>
+                <AsOf fetched_at=fetched_at in_progress=in_progress />
+                <RefreshControls tracker=tracker />
             </div>
-            <Overview instance=instance.clone() />
+            <RefreshFailed tracker=tracker />
+            <Overview instance=instance />
+            <Timeline tracker=tracker />
             <section class="card" aria-labelledby="connect-h">
                 <h3 id="connect-h">"Connect"</h3>
-                <Connect instance=instance.clone() />
+                <Connect instance=instance />
             </section>
             <section class="card" aria-labelledby="ports-h">
-                <h3 id="ports-h">"Ports " <span class="count">{instance.port_mappings.len()}</span></h3>
-                <Ports ports=instance.port_mappings.clone() />
+                <h3 id="ports-h">"Ports " <span class="count">{count(|i| i.port_mappings.len())}</span></h3>
+                <Ports ports=Memo::new(move |_| instance.with(|i| i.port_mappings.clone())) />
             </section>
             <section class="card" aria-labelledby="volumes-h">
-                <h3 id="volumes-h">"Volumes " <span class="count">{instance.volume_mounts.len()}</span></h3>
-                <Volumes volumes=instance.volume_mounts.clone() />
+                <h3 id="volumes-h">"Volumes " <span class="count">{count(|i| i.volume_mounts.len())}</span></h3>
+                <Volumes volumes=Memo::new(move |_| instance.with(|i| i.volume_mounts.clone())) />
             </section>
             <section class="card" aria-labelledby="envs-h">
-                <h3 id="envs-h">"Environment variables " <span class="count">{instance.envs.len()}</span></h3>
-                <Envs envs=instance.envs.clone() />
+                <h3 id="envs-h">"Environment variables " <span class="count">{count(|i| i.envs.len())}</span></h3>
+                <Envs envs=Memo::new(move |_| instance.with(|i| i.envs.clone())) />
             </section>
             <section class="card" aria-labelledby="raw-h">
                 <h3 id="raw-h">"Raw JSON"</h3>
-                <RawJson raw=fetched.raw instance_id=instance.id.clone() />
+                <RawJson raw=raw instance_id=id.clone() />
             </section>
         </article>
     }

@@ -12,7 +12,12 @@ pub fn LoadForm() -> impl IntoView {
         ev.prevent_default();
         state.load(true);
     };
-    let loading = move || state.loading.get().is_some();
+    // Only a first load shows here; refreshes of data on screen show in the "as of" line.
+    let loading = move || {
+        state
+            .current_tracker()
+            .is_some_and(|t| t.loading.get() && t.data.with(Option::is_none))
+    };
     view! {
         <form class="load-form card" on:submit=on_submit autocomplete="off">
             <div class="field key-field">

@@ -1,5 +1,6 @@
 //! Ports: HTTP endpoints as links that open in a new tab, TCP endpoints as `host:port` with a
 //! copy button (and the `ssh` line for port 22). Only http(s) URLs ever become links.
+//! Rows are keyed by their content, so a refresh re-renders only rows that changed.
 
 use super::copy::CopyButton;
 use instance_model::links::{is_http_kind, safe_http_url, ssh_line_for};
@@ -7,23 +8,24 @@ use instance_model::PortMapping;
 use leptos::prelude::*;
 
 #[component]
-pub fn Ports(ports: Vec<PortMapping>) -> impl IntoView {
-    if ports.is_empty() {
-        return view! { <p class="empty">"No ports are mapped."</p> }.into_any();
-    }
-    let rows = ports
-        .into_iter()
-        .map(|p| view! { <PortRow port=p /> })
-        .collect_view();
+pub fn Ports(ports: Memo<Vec<PortMapping>>) -> impl IntoView {
+    let empty = Memo::new(move |_| ports.with(Vec::is_empty));
     view! {
-        <div class="table-wrap">
-            <table class="ports">
-                <thead><tr><th scope="col">"Port"</th><th scope="col">"Type"</th><th scope="col">"Endpoint"</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <Show when=move || !empty.get() fallback=|| view! { <p class="empty">"No ports are mapped."</p> }>
+            <div class="table-wrap">
+                <table class="ports">
+                    <thead><tr><th scope="col">"Port"</th><th scope="col">"Type"</th><th scope="col">"Endpoint"</th></tr></thead>
+                    <tbody>
+                        <For
+                            each=move || ports.get().into_iter().enumerate()
+                            key=|(i, p)| (*i, p.port, p.endpoint.clone(), p.kind.clone())
+                            children=|(_, port)| view! { <PortRow port=port /> }
+                        />
+                    </tbody>
+                </table>
+            </div>
+        </Show>
     }
-    .into_any()
 }
 
 #[component]

@@ -32,21 +32,23 @@ fn download(filename: &str, text: &str) -> Option<()> {
     Some(())
 }
 
-#[component]
-pub fn RawJson(raw: String, instance_id: String) -> impl IntoView {
-    let open = RwSignal::new(false);
-    let raw = StoredValue::new(raw);
-    let filename = format!(
-        "instance-{}.json",
-        instance_id
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+fn file_name(instance_id: &str) -> String {
+    let safe: String = instance_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
                 c
             } else {
                 '_'
-            })
-            .collect::<String>()
-    );
+            }
+        })
+        .collect();
+    format!("instance-{safe}.json")
+}
+
+#[component]
+pub fn RawJson(raw: Memo<String>, #[prop(into)] instance_id: Signal<String>) -> impl IntoView {
+    let open = RwSignal::new(false);
     view! {
         <div class="raw-json">
             <div class="actions">
@@ -54,13 +56,15 @@ pub fn RawJson(raw: String, instance_id: String) -> impl IntoView {
                     aria-controls="raw-json-body" on:click=move |_| open.update(|o| *o = !*o)>
                     {move || if open.get() { "Hide raw JSON" } else { "Show raw JSON" }}
                 </button>
-                <CopyButton text=Signal::derive(move || raw.get_value()) what="raw JSON" />
-                <button type="button" on:click=move |_| { let _ = download(&filename, &raw.get_value()); }>
+                <CopyButton text=Signal::derive(move || raw.get()) what="raw JSON" />
+                <button type="button" on:click=move |_| {
+                    let _ = download(&file_name(&instance_id.get_untracked()), &raw.get_untracked());
+                }>
                     "Download"
                 </button>
             </div>
             <Show when=move || open.get()>
-                <pre id="raw-json-body" class="raw" tabindex="0">{move || pretty(&raw.get_value())}</pre>
+                <pre id="raw-json-body" class="raw" tabindex="0">{move || pretty(&raw.get())}</pre>
             </Show>
         </div>
     }

@@ -1,7 +1,7 @@
 //! Settings: the API base URL, the one knob for getting past CORS.
 
 use crate::state::{AppState, BaseSource};
-use instance_model::settings::{insecure_base_warning, normalize_api_base, DEFAULT_API_BASE};
+use instance_model::settings::{normalize_api_base, DEFAULT_API_BASE};
 use leptos::prelude::*;
 
 #[component]
@@ -58,7 +58,6 @@ pub fn Settings() -> impl IntoView {
                     ", put the address of a CORS proxy or of the server hosting this app here (e.g. https://proxy.example.com, or leave it empty for this page's own server)."
                 </p>
                 {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
-                {move || insecure_base_warning(&state.api_base.get()).map(|w| view! { <p class="warning" role="alert">{w}</p> })}
             </div>
         </details>
     }

@@ -5,23 +5,28 @@ use instance_model::{Status, Tone};
 use leptos::prelude::*;
 
 #[component]
-pub fn StatusBadge(status: Status, tone: Tone) -> impl IntoView {
-    let raw = status.as_api_str().to_string();
-    let marker = if status.is_in_progress() {
-        view! { <span class="spinner" aria-hidden="true"></span> }.into_any()
-    } else {
-        view! { <span class="icon" aria-hidden="true">{tone.icon()}</span> }.into_any()
-    };
+pub fn StatusBadge(
+    #[prop(into)] status: Signal<Status>,
+    #[prop(into)] tone: Signal<Tone>,
+) -> impl IntoView {
+    let raw = move || status.with(|s| s.as_api_str().to_string());
+    let spinning = Memo::new(move |_| status.with(Status::is_in_progress));
     view! {
         <span
             class="status-badge"
             data-testid="status-badge"
-            data-status=raw.clone()
-            data-tone=tone.as_str()
-            title=format!("API status: {raw}")
+            data-status=raw
+            data-tone=move || tone.get().as_str()
+            title=move || format!("API status: {}", raw())
         >
-            {marker}
-            <span class="label">{status.label()}</span>
+            {move || {
+                if spinning.get() {
+                    view! { <span class="spinner" aria-hidden="true"></span> }.into_any()
+                } else {
+                    view! { <span class="icon" aria-hidden="true">{move || tone.get().icon()}</span> }.into_any()
+                }
+            }}
+            <span class="label">{move || status.with(Status::label)}</span>
         </span>
     }
 }

@@ -74,7 +74,10 @@ where
 {
     // Checked before anything starts, so a missing build fails with the one message that helps.
     site::dist_dir();
-    let _slot = SLOTS.acquire().await.expect("the browser slots are never closed");
+    let _slot = SLOTS
+        .acquire()
+        .await
+        .expect("the browser slots are never closed");
     let api = Arc::new(site::start_fake().await);
     let expected_base = match &setup.config {
         ConfigJson::PointAtFake => Some(api.base_url()),

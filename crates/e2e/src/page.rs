@@ -194,7 +194,10 @@ impl Session {
     pub async fn text_of(&self, element: &Element, what: &str) -> String {
         match element.text().await {
             Ok(text) => text,
-            Err(err) => self.fail(format!("reading the text of {what}: {err}")).await,
+            Err(err) => {
+                self.fail(format!("reading the text of {what}: {err}"))
+                    .await
+            }
         }
     }
 
@@ -219,7 +222,10 @@ impl Session {
         let element = self.wait_for(testid).await;
         match element.prop("value").await {
             Ok(value) => value.unwrap_or_default(),
-            Err(err) => self.fail(format!("reading the value of {testid}: {err}")).await,
+            Err(err) => {
+                self.fail(format!("reading the value of {testid}: {err}"))
+                    .await
+            }
         }
     }
 
@@ -276,7 +282,10 @@ impl Session {
     pub async fn js_with(&self, script: &str, args: Vec<Value>) -> Value {
         match self.client.execute(script, args).await {
             Ok(value) => value,
-            Err(err) => self.fail(format!("running script failed: {err}\n  script: {script}")).await,
+            Err(err) => {
+                self.fail(format!("running script failed: {err}\n  script: {script}"))
+                    .await
+            }
         }
     }
 
@@ -334,7 +343,11 @@ impl Session {
     /// Waits for the error panel; returns its `data-kind` and its text.
     pub async fn wait_error(&self, timeout: Duration) -> (String, String) {
         let panel = self
-            .wait_for_css(&hook("error"), "the error panel [data-testid=error]", timeout)
+            .wait_for_css(
+                &hook("error"),
+                "the error panel [data-testid=error]",
+                timeout,
+            )
             .await;
         let kind = self
             .attr_of(&panel, "data-kind", "[data-testid=error]")
@@ -390,8 +403,14 @@ impl Session {
                         .to_owned()
                 })
                 .collect(),
-            Ok(other) => self.fail(format!("unexpected browser log answer: {other}")).await,
-            Err(err) => self.fail(format!("reading the browser log failed: {err}")).await,
+            Ok(other) => {
+                self.fail(format!("unexpected browser log answer: {other}"))
+                    .await
+            }
+            Err(err) => {
+                self.fail(format!("reading the browser log failed: {err}"))
+                    .await
+            }
         }
     }
 
@@ -410,8 +429,10 @@ impl Session {
             })),
         };
         if let Err(err) = self.client.issue_cmd(command).await {
-            self.fail(format!("setting the network offline={offline} failed: {err}"))
-                .await;
+            self.fail(format!(
+                "setting the network offline={offline} failed: {err}"
+            ))
+            .await;
         }
     }
 }

@@ -41,6 +41,13 @@ pub(crate) async fn get_instance(
         Ok(_) => return invalid_parameter("instanceId is required"),
         Err(_) => return invalid_parameter("instanceId is invalid"),
     };
+    if let Some(scenario) = state.take_failure(&id) {
+        return match scenarios::get(&state, &scenario).await {
+            Some(response) => response,
+            None => not_found_instance(),
+        };
+    }
+    state.apply_script(&id);
     // Stored instances come first so a test can put_instance over any scenario id.
     if let Some(raw) = state.raw_instance(&id) {
         return json_text(StatusCode::OK, raw);

@@ -9,8 +9,10 @@ mod big;
 mod cors;
 mod errors;
 mod fixtures;
+pub mod logs;
 mod record;
 mod scenarios;
+mod script;
 mod state;
 
 use std::io;
@@ -39,6 +41,7 @@ pub fn router(state: AppState) -> Router {
             "/gpu-instance/openapi/v1/gpu/instance/{action}",
             post(api::action),
         )
+        .nest_service(logs::LOGS_PREFIX, logs::router(state.clone()))
         .fallback(api::fallback)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(from_fn(cors::cors))
@@ -102,6 +105,18 @@ impl FakeNovita {
 
     pub fn instance(&self, id: &str) -> Option<Value> {
         self.state.instance(id)
+    }
+
+    /// Plays an instance through statuses on a clock: `[("creating", 0 s), ("running",
+    /// 2 s)]`. See [`AppState::play_statuses`].
+    pub fn play_statuses(&self, id: &str, steps: &[(&str, std::time::Duration)]) {
+        self.state.play_statuses(id, steps);
+    }
+
+    /// Makes the next `times` answers for `id` those of a scenario id, such as
+    /// `fail-503-empty` or `fail-429`. See [`AppState::fail_next`].
+    pub fn fail_next(&self, id: &str, scenario: &str, times: u32) {
+        self.state.fail_next(id, scenario, times);
     }
 
     /// The shared state, for a test that wants to hand it to [`router`] itself.

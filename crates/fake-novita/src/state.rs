@@ -9,6 +9,7 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 use crate::fixtures::{self, FIXTURES};
+use crate::script::{Failures, StatusScript};
 
 /// One request as it arrived, for tests to assert what the app sent.
 #[derive(Clone, Debug)]
@@ -32,6 +33,8 @@ struct Inner {
     // Raw text rather than parsed values: fixtures must reach the client byte for byte.
     instances: Mutex<HashMap<String, String>>,
     requests: Mutex<Vec<RecordedRequest>>,
+    scripts: Mutex<HashMap<String, StatusScript>>,
+    failures: Mutex<Failures>,
     shutdown: watch::Sender<bool>,
 }
 
@@ -63,6 +66,8 @@ impl AppState {
             inner: Arc::new(Inner {
                 instances: Mutex::new(instances),
                 requests: Mutex::new(Vec::new()),
+                scripts: Mutex::new(HashMap::new()),
+                failures: Mutex::new(Failures::default()),
                 shutdown: watch::Sender::new(false),
             }),
         })
@@ -104,6 +109,37 @@ impl AppState {
         object.insert("status".to_owned(), Value::String(status.to_owned()));
         *raw = value.to_string();
         true
+    }
+
+    /// Plays the instance through `steps` (status, offset from now): each Get Instance
+    /// answers with the latest status whose offset has passed. A new script replaces the old.
+    pub fn play_statuses(&self, id: &str, steps: &[(&str, std::time::Duration)]) {
+        lock(&self.inner.scripts).insert(id.to_owned(), StatusScript::new(steps));
+    }
+
+    /// The next `times` Get Instance answers for `id` are those of the scenario id instead
+    /// (e.g. `fail-503-empty`, `fail-429`); `times` = 0 clears it.
+    pub fn fail_next(&self, id: &str, scenario: &str, times: u32) {
+        lock(&self.inner.failures).set(id, scenario, times);
+    }
+
+    pub(crate) fn take_failure(&self, id: &str) -> Option<String> {
+        lock(&self.inner.failures).take(id)
+    }
+
+    /// Brings a scripted instance's status up to date before it is served.
+    pub(crate) fn apply_script(&self, id: &str) {
+        let status = lock(&self.inner.scripts)
+            .get(id)
+            .and_then(|s| s.status_now().map(str::to_owned));
+        if let Some(status) = status {
+            let current = self
+                .instance(id)
+                .and_then(|v| v.get("status").and_then(|s| s.as_str().map(str::to_owned)));
+            if current.as_deref() != Some(status.as_str()) {
+                self.set_status(id, &status);
+            }
+        }
     }
 
     pub(crate) fn record(&self, request: RecordedRequest) {

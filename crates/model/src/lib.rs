@@ -10,6 +10,7 @@ pub mod format;
 pub mod instance;
 mod lenient;
 pub mod links;
+pub mod logs;
 pub mod refresh;
 pub mod secrets;
 pub mod settings;

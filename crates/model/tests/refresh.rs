@@ -16,9 +16,15 @@ fn failed(failures: u32, retry_after_secs: Option<u64>) -> LastOutcome {
 
 #[test]
 fn steady_instances_follow_the_setting() {
-    assert_eq!(next_delay_ms(RefreshSetting::DEFAULT, false, OK, true), Some(10_000));
+    assert_eq!(
+        next_delay_ms(RefreshSetting::DEFAULT, false, OK, true),
+        Some(10_000)
+    );
     for s in [5, 10, 30, 60] {
-        assert_eq!(next_delay_ms(EverySecs(s), false, OK, true), Some(u64::from(s) * 1000));
+        assert_eq!(
+            next_delay_ms(EverySecs(s), false, OK, true),
+            Some(u64::from(s) * 1000)
+        );
     }
 }
 
@@ -35,7 +41,10 @@ fn off_and_hidden_schedule_nothing() {
     assert_eq!(next_delay_ms(Off, false, OK, true), None);
     assert_eq!(next_delay_ms(Off, true, failed(3, Some(5)), true), None);
     assert_eq!(next_delay_ms(EverySecs(10), false, OK, false), None);
-    assert_eq!(next_delay_ms(EverySecs(10), true, failed(1, None), false), None);
+    assert_eq!(
+        next_delay_ms(EverySecs(10), true, failed(1, None), false),
+        None
+    );
 }
 
 #[test]
@@ -56,21 +65,36 @@ fn failures_back_off_doubling_up_to_two_minutes() {
         [6_000, 12_000, 24_000, 48_000, 96_000, 120_000, 120_000].map(Some)
     );
     // Huge failure counts do not overflow.
-    assert_eq!(next_delay_ms(EverySecs(60), false, failed(u32::MAX, None), true), Some(120_000));
+    assert_eq!(
+        next_delay_ms(EverySecs(60), false, failed(u32::MAX, None), true),
+        Some(120_000)
+    );
 }
 
 #[test]
 fn a_period_longer_than_the_cap_is_not_shortened_by_a_failure() {
     // 60 s steady doubled is 120 s; the cap never makes a failure retry sooner than success.
-    assert_eq!(next_delay_ms(EverySecs(60), false, failed(1, None), true), Some(120_000));
+    assert_eq!(
+        next_delay_ms(EverySecs(60), false, failed(1, None), true),
+        Some(120_000)
+    );
 }
 
 #[test]
 fn retry_after_is_a_floor() {
-    assert_eq!(next_delay_ms(EverySecs(10), false, failed(1, Some(30)), true), Some(30_000));
-    assert_eq!(next_delay_ms(EverySecs(5), true, failed(1, Some(1)), true), Some(6_000));
+    assert_eq!(
+        next_delay_ms(EverySecs(10), false, failed(1, Some(30)), true),
+        Some(30_000)
+    );
+    assert_eq!(
+        next_delay_ms(EverySecs(5), true, failed(1, Some(1)), true),
+        Some(6_000)
+    );
     // Longer than the cap still wins: the API said so.
-    assert_eq!(next_delay_ms(EverySecs(10), false, failed(1, Some(300)), true), Some(300_000));
+    assert_eq!(
+        next_delay_ms(EverySecs(10), false, failed(1, Some(300)), true),
+        Some(300_000)
+    );
 }
 
 #[test]

@@ -1,0 +1,86 @@
+//! Scripted statuses and failures on demand: what the live-refresh browser tests lean on.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{get_instance, json, server};
+
+const FULL_ID: &str = "7f3e2a9c1b4d5e60";
+
+async fn status(server: &fake_novita::FakeNovita) -> String {
+    let response = get_instance(server, FULL_ID).send().await.expect("answers");
+    assert_eq!(response.status(), 200);
+    json(response).await["status"]
+        .as_str()
+        .expect("status is a string")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_status_script_plays_on_its_clock() {
+    let server = server().await;
+    server.play_statuses(
+        FULL_ID,
+        &[
+            ("creating", Duration::ZERO),
+            ("pulling", Duration::from_millis(300)),
+            ("running", Duration::from_millis(600)),
+        ],
+    );
+    assert_eq!(status(&server).await, "creating");
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    assert_eq!(status(&server).await, "pulling");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(status(&server).await, "running");
+    // It stays at the last step.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(status(&server).await, "running");
+}
+
+#[tokio::test]
+async fn a_script_that_has_not_begun_leaves_the_instance_as_it_is() {
+    let server = server().await;
+    server.play_statuses(FULL_ID, &[("stopping", Duration::from_secs(60))]);
+    assert_eq!(status(&server).await, "running");
+}
+
+#[tokio::test]
+async fn failures_on_demand_count_down_then_the_instance_returns() {
+    let server = server().await;
+    server.fail_next(FULL_ID, "fail-503-empty", 2);
+    for _ in 0..2 {
+        let response = get_instance(&server, FULL_ID)
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(response.status(), 503);
+        assert_eq!(response.text().await.expect("body"), "");
+    }
+    assert_eq!(status(&server).await, "running");
+
+    server.fail_next(FULL_ID, "fail-429", 1);
+    let response = get_instance(&server, FULL_ID)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), 429);
+    assert_eq!(
+        common::header(&response, "retry-after").as_deref(),
+        Some("30")
+    );
+    assert_eq!(status(&server).await, "running");
+}
+
+#[tokio::test]
+async fn clearing_failures_on_demand_restores_answers_at_once() {
+    let server = server().await;
+    server.fail_next(FULL_ID, "fail-500-html", u32::MAX);
+    let response = get_instance(&server, FULL_ID)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), 500);
+    server.fail_next(FULL_ID, "", 0);
+    assert_eq!(status(&server).await, "running");
+}

@@ -1,0 +1,120 @@
+//! How fresh the data on screen is, and the controls that keep it so: "as of" (ticking, a
+//! warning when older than two refresh periods), the auto-refresh period, Refresh, the banner
+//! when a refresh failed (the last good data stays on screen), pin, and notifications.
+
+use crate::notify;
+use crate::state::AppState;
+use crate::tracker::Tracker;
+use instance_model::format::ago;
+use instance_model::refresh::{is_stale, RefreshSetting};
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+pub fn local_time(ms: f64) -> String {
+    js_sys::Date::new(&JsValue::from_f64(ms))
+        .to_locale_time_string("default")
+        .as_string()
+        .unwrap_or_default()
+}
+
+/// "As of 16:42:03 (12 s ago)". Everything that changes on a quiet refresh is inside this
+/// element (`refreshed-at`), so an unchanged refresh touches nothing else.
+#[component]
+pub fn AsOf(
+    fetched_at: Memo<f64>,
+    in_progress: Memo<bool>,
+    #[prop(optional)] compact: bool,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let stale = move || {
+        is_stale(
+            state.now_ms.get() - fetched_at.get(),
+            state.refresh_setting.get(),
+            in_progress.get(),
+        )
+    };
+    let iso = move || {
+        js_sys::Date::new(&JsValue::from_f64(fetched_at.get()))
+            .to_iso_string()
+            .as_string()
+            .unwrap_or_default()
+    };
+    let testid = (!compact).then_some("refreshed-at");
+    view! {
+        <span class="as-of" data-testid=testid data-stale=move || stale().to_string()>
+            {(!compact).then_some("As of ")}
+            <time datetime=iso>{move || local_time(fetched_at.get())}</time>
+            " (" {move || ago(fetched_at.get(), state.now_ms.get())} ")"
+            {move || stale().then(|| view! { <strong class="stale-warning">" — may be out of date"</strong> })}
+        </span>
+    }
+}
+
+#[component]
+pub fn RefreshFailed(tracker: Tracker) -> impl IntoView {
+    move || {
+        let has_data = tracker.data.with(Option::is_some);
+        tracker.failure.get().filter(|_| has_data).map(|f| {
+            view! {
+                <div class="refresh-failed" data-testid="refresh-failed" data-kind=f.error.kind().as_str() role="alert">
+                    <strong>"Refresh failed at " {local_time(f.at_ms)} ": "</strong>
+                    {f.error.to_string()} ". "
+                    <span>"Showing the last good data. " {f.error.advice(&f.api_base)}</span>
+                </div>
+            }
+        })
+    }
+}
+
+#[component]
+pub fn RefreshControls(tracker: Tracker) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let options = RefreshSetting::CHOICES
+        .iter()
+        .map(|(value, label)| view! { <option value=*value>{*label}</option> })
+        .collect_view();
+    let id = tracker.id();
+    let pin_id = id.clone();
+    let pinned = Memo::new(move |_| state.is_pinned(&id));
+    let enable_notifications = move |_| {
+        if state.notifications.get_untracked() {
+            state.notifications.set(false);
+            return;
+        }
+        notify::request(move |granted| {
+            state.notifications.set(granted);
+            state.announce(if granted {
+                "Desktop notifications on for status changes."
+            } else {
+                "The browser did not allow notifications."
+            });
+        });
+    };
+    view! {
+        <div class="refresh-controls">
+            <label class="inline">
+                "Auto-refresh "
+                <select data-testid="auto-refresh"
+                    prop:value=move || state.refresh_setting.get().value()
+                    on:change:target=move |ev| {
+                        if let Some(s) = RefreshSetting::parse(&ev.target().value()) {
+                            state.set_refresh_setting(s);
+                        }
+                    }>
+                    {options}
+                </select>
+            </label>
+            <button type="button" data-testid="refresh" title="Refresh now (r)" on:click=move |_| state.refresh()>"Refresh"</button>
+            {(!tracker.demo).then(|| view! {
+                <button type="button" data-testid="pin" aria-pressed=move || pinned.get().to_string()
+                    on:click=move |_| state.toggle_pin(&pin_id)>
+                    {move || if pinned.get() { "Unpin" } else { "Pin to watch list" }}
+                </button>
+            })}
+            <button type="button" class="ghost" aria-pressed=move || state.notifications.get().to_string()
+                on:click=enable_notifications>
+                {move || if state.notifications.get() { "Notifications on" } else { "Notify me of changes" }}
+            </button>
+        </div>
+    }
+}

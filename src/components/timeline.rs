@@ -1,0 +1,25 @@
+//! The statuses seen this visit, oldest first, with the time each was first seen.
+
+use super::freshness::local_time;
+use crate::tracker::Tracker;
+use leptos::prelude::*;
+
+#[component]
+pub fn Timeline(tracker: Tracker) -> impl IntoView {
+    view! {
+        <details class="timeline">
+            <summary>"Status history this visit " <span class="count">{move || tracker.timeline.with(Vec::len)}</span></summary>
+            <ol data-testid="status-timeline">
+                <For
+                    each=move || tracker.timeline.get().into_iter().enumerate()
+                    key=|(i, seen)| (*i, seen.at_ms.to_bits())
+                    children=|(_, seen)| view! {
+                        <li data-status=seen.status.as_api_str().to_string() data-tone=seen.tone.as_str()>
+                            <time>{local_time(seen.at_ms)}</time> " " {seen.status.label()}
+                        </li>
+                    }
+                />
+            </ol>
+        </details>
+    }
+}
