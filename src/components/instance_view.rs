@@ -59,6 +59,8 @@ pub fn InstanceView(tracker: Tracker) -> impl IntoView {
     let in_progress = Memo::new(move |_| instance.with(|i| i.status.is_in_progress()));
     let count = move |f: fn(&instance_model::Instance) -> usize| move || instance.with(f);
     let id = tracker.id();
+    let log_id = id.clone();
+    let log_streams = Memo::new(move |_| instance.with(|i| i.logs.clone()));
     view! {
         <article class="instance-view" data-testid="instance-view" data-instance-id=id.clone()>
             {tracker.demo.then(|| view! { <DemoBanner current=id.clone() /> })}
@@ -72,6 +74,14 @@ pub fn InstanceView(tracker: Tracker) -> impl IntoView {
             <section class="card" aria-labelledby="connect-h">
                 <h3 id="connect-h">"Connect"</h3>
                 <Connect instance=instance />
+            </section>
+            <section class="card" aria-labelledby="logs-h">
+                <h3 id="logs-h">"Logs"</h3>
+                // Rebuilt only when the log addresses or isRunning change, not on every refresh.
+                {move || {
+                    let logs = log_streams.get();
+                    view! { <super::logs::LogsPanel instance_id=log_id.clone() logs=logs demo=tracker.demo /> }
+                }}
             </section>
             <section class="card" aria-labelledby="ports-h">
                 <h3 id="ports-h">"Ports " <span class="count">{count(|i| i.port_mappings.len())}</span></h3>

@@ -7,6 +7,7 @@ pub mod error_panel;
 pub mod freshness;
 pub mod instance_view;
 pub mod load_form;
+pub mod logs;
 pub mod overview;
 pub mod ports;
 pub mod raw_json;

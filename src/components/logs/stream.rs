@@ -1,0 +1,567 @@
+//! One live log stream in the page: the `EventSource`, reconnects with backoff, and the lines
+//! in sight, drawn straight into the DOM.
+//!
+//! Incoming events are only queued (the browser's string, not yet copied). Once per animation
+//! frame the queue is parsed into the bounded [`LogBuffer`] within a few milliseconds' budget
+//! and the visible window is redrawn, so a burst touches the DOM at most once a frame. The
+//! queue itself is capped at [`MAX_LINES`], so a tab in the background (no frames) stays
+//! bounded too.
+//!
+//! The lines are drawn by hand rather than through reactive views: only the few dozen in sight
+//! exist, they are rebuilt whole when the window moves, and doing it synchronously lets the
+//! scroll position follow in the same frame. That path costs a fraction of the wasm a keyed
+//! reactive list does. Log text only ever becomes text nodes; ANSI colours become classes.
+//!
+//! An `EventSource` sends no `Authorization` header and no credentials, so the API key never
+//! reaches a log address.
+
+use instance_model::logs::{
+    event_lines, format_timestamp, segments, thousands, Backoff, LogBuffer, LogLine, StreamPhase,
+    MAX_LINES, OPEN_TIMEOUT_MS,
+};
+use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
+use std::time::Duration;
+use wasm_bindgen::prelude::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, EventSource, MessageEvent};
+
+/// Height of one line, in CSS pixels; `style/main.css` sets the same for `.log-line`.
+pub const LINE_PX: i32 = 18;
+/// The scroll box's height in `style/main.css`, for before it is laid out.
+const ASSUMED_HEIGHT_PX: i32 = 420;
+/// Lines drawn beyond each edge of the visible area, so a small scroll shows no gap.
+const OVERSCAN: usize = 20;
+/// Time a frame may spend parsing queued lines before leaving the rest for the next frame.
+const FRAME_BUDGET_MS: f64 = 6.0;
+
+/// An open `EventSource` and its handlers; closing happens on drop.
+struct Source {
+    events: EventSource,
+    _on_open: Closure<dyn FnMut(web_sys::Event)>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Drop for Source {
+    fn drop(&mut self) {
+        self.events.set_onopen(None);
+        self.events.set_onmessage(None);
+        self.events.set_onerror(None);
+        self.events.close();
+    }
+}
+
+/// The elements the lines are drawn into.
+#[derive(Clone)]
+pub struct Dom {
+    /// The scrolling box.
+    pub scroller: Element,
+    /// As tall as all shown lines together.
+    pub sizer: Element,
+    /// Holds the drawn lines, moved down to where they belong.
+    pub rows: Element,
+}
+
+/// What was drawn last, to skip redrawing the same thing.
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+struct Drawn {
+    len: usize,
+    first_seq: Option<u64>,
+    last_seq: Option<u64>,
+    look: u64,
+}
+
+/// The stream, its lines, and how they are shown. Lives as long as the panel.
+pub struct LogStream {
+    /// `None` when no stream was asked for.
+    pub phase: RwSignal<Option<StreamPhase>>,
+    /// Lines dropped to stay within the cap (queue overflow included).
+    pub dropped: RwSignal<u64>,
+    /// Scroll pinned to the newest line.
+    pub follow: RwSignal<bool>,
+    /// Rendering paused: the number of the first line not to show.
+    pub paused_at: RwSignal<Option<u64>>,
+    /// Lines that arrived while paused.
+    pub unseen: RwSignal<u64>,
+    /// Whether any line is shown (for the "no lines" text).
+    pub empty: RwSignal<bool>,
+    buffer: RefCell<LogBuffer>,
+    /// Event data as the browser gave it: turned into Rust strings only once a frame takes
+    /// them, so lines a burst pushes past the cap are never converted at all.
+    queue: RefCell<VecDeque<JsValue>>,
+    overflow: Cell<u64>,
+    frame_requested: Cell<bool>,
+    url: RefCell<Option<String>>,
+    source: RefCell<Option<Source>>,
+    backoff: Cell<Backoff>,
+    retry_timer: Cell<Option<TimeoutHandle>>,
+    open_timer: Cell<Option<TimeoutHandle>>,
+    dom: RefCell<Option<Dom>>,
+    scroll_top: Cell<i32>,
+    utc: Cell<bool>,
+    /// Bumped when every line must be drawn anew (filter, time zone).
+    look: Cell<u64>,
+    drawn: Cell<Drawn>,
+    /// `buffer.shown_dropped()` as of the last draw, to keep a scrolled-up view steady.
+    shown_dropped_seen: Cell<u64>,
+    me: Weak<LogStream>,
+}
+
+impl LogStream {
+    pub fn new() -> Rc<LogStream> {
+        Rc::new_cyclic(|me| LogStream {
+            phase: RwSignal::new(None),
+            dropped: RwSignal::new(0),
+            follow: RwSignal::new(true),
+            paused_at: RwSignal::new(None),
+            unseen: RwSignal::new(0),
+            empty: RwSignal::new(true),
+            buffer: RefCell::new(LogBuffer::default()),
+            queue: RefCell::new(VecDeque::new()),
+            overflow: Cell::new(0),
+            frame_requested: Cell::new(false),
+            url: RefCell::new(None),
+            source: RefCell::new(None),
+            backoff: Cell::new(Backoff::default()),
+            retry_timer: Cell::new(None),
+            open_timer: Cell::new(None),
+            dom: RefCell::new(None),
+            scroll_top: Cell::new(0),
+            utc: Cell::new(false),
+            look: Cell::new(0),
+            drawn: Cell::new(Drawn::default()),
+            shown_dropped_seen: Cell::new(0),
+            me: me.clone(),
+        })
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // The connection
+    // -----------------------------------------------------------------------------------------
+
+    /// Opens `url` with no lines yet (the filter stays).
+    pub fn start(&self, url: String) {
+        self.disconnect();
+        {
+            let mut buffer = self.buffer.borrow_mut();
+            let needle = buffer.filter().as_str().to_string();
+            *buffer = LogBuffer::default();
+            buffer.set_filter(&needle);
+        }
+        self.queue.borrow_mut().clear();
+        self.overflow.set(0);
+        self.shown_dropped_seen.set(0);
+        self.dropped.set(0);
+        self.unseen.set(0);
+        self.paused_at.set(None);
+        self.follow.set(true);
+        self.scroll_top.set(0);
+        self.backoff.set(Backoff::default());
+        *self.url.borrow_mut() = Some(url);
+        self.draw();
+        self.connect(0);
+    }
+
+    /// Closes the stream and keeps the lines; [`LogStream::reconnect`] carries on.
+    pub fn stop(&self) {
+        self.disconnect();
+        if self.url.borrow().is_some() {
+            self.phase.set(Some(StreamPhase::Stopped));
+        }
+    }
+
+    /// Opens the stream again now, after a stop or instead of waiting to retry.
+    pub fn reconnect(&self) {
+        self.disconnect();
+        self.backoff.set(Backoff::default());
+        self.connect(1);
+    }
+
+    /// Closes the stream and forgets it (the panel was closed or has gone).
+    pub fn close(&self) {
+        self.disconnect();
+        *self.url.borrow_mut() = None;
+        self.phase.set(None);
+    }
+
+    fn disconnect(&self) {
+        for timer in [&self.retry_timer, &self.open_timer] {
+            if let Some(t) = timer.take() {
+                t.clear();
+            }
+        }
+        // Dropping the source closes it and detaches its handlers.
+        let _closed = self.source.borrow_mut().take();
+    }
+
+    fn connect(&self, attempt: u32) {
+        let Some(url) = self.url.borrow().clone() else {
+            return;
+        };
+        if attempt > 0 {
+            // A server that replays its tail would repeat what is already here: everything
+            // received so far must be in the buffer before it can tell what is new.
+            self.take_queued(f64::INFINITY);
+            self.buffer.borrow_mut().expect_replay();
+        }
+        self.phase.set(Some(StreamPhase::Connecting { attempt }));
+        let Ok(events) = EventSource::new(&url) else {
+            return self.fail();
+        };
+        let me = self.me.clone();
+        let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            if let Some(me) = me.upgrade() {
+                me.opened();
+            }
+        });
+        let me = self.me.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Some(me) = me.upgrade() {
+                me.received(event.data());
+            }
+        });
+        let me = self.me.clone();
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            if let Some(me) = me.upgrade() {
+                me.fail();
+            }
+        });
+        events.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        events.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        events.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        *self.source.borrow_mut() = Some(Source {
+            events,
+            _on_open: on_open,
+            _on_message: on_message,
+            _on_error: on_error,
+        });
+        // EventSource waits forever on a server that accepts and never answers.
+        let me = self.me.clone();
+        self.open_timer.set(
+            set_timeout_with_handle(
+                move || {
+                    if let Some(me) = me.upgrade() {
+                        me.open_timer.set(None);
+                        me.fail();
+                    }
+                },
+                Duration::from_millis(u64::from(OPEN_TIMEOUT_MS)),
+            )
+            .ok(),
+        );
+    }
+
+    fn opened(&self) {
+        if let Some(t) = self.open_timer.take() {
+            t.clear();
+        }
+        let mut backoff = self.backoff.get();
+        backoff.reset();
+        self.backoff.set(backoff);
+        self.phase.set(Some(StreamPhase::Live));
+    }
+
+    /// The stream dropped, failed to open, or took too long: close it (the browser's own
+    /// retry would ignore the backoff) and try again later.
+    fn fail(&self) {
+        self.disconnect();
+        if self.url.borrow().is_none() {
+            return;
+        }
+        let mut backoff = self.backoff.get();
+        let (delay_ms, attempt) = backoff.fail();
+        self.backoff.set(backoff);
+        self.phase
+            .set(Some(StreamPhase::Reconnecting { delay_ms, attempt }));
+        let me = self.me.clone();
+        self.retry_timer.set(
+            set_timeout_with_handle(
+                move || {
+                    if let Some(me) = me.upgrade() {
+                        me.retry_timer.set(None);
+                        me.connect(attempt);
+                    }
+                },
+                Duration::from_millis(u64::from(delay_ms)),
+            )
+            .ok(),
+        );
+    }
+
+    fn received(&self, data: JsValue) {
+        {
+            let mut queue = self.queue.borrow_mut();
+            queue.push_back(data);
+            if queue.len() > MAX_LINES {
+                queue.pop_front();
+                self.overflow.set(self.overflow.get() + 1);
+            }
+        }
+        if !self.frame_requested.replace(true) {
+            let me = self.me.clone();
+            request_animation_frame(move || {
+                if let Some(me) = me.upgrade() {
+                    me.frame_requested.set(false);
+                    me.on_frame();
+                }
+            });
+        }
+    }
+
+    /// Parses queued events into the buffer until `budget_ms` has passed. True if any came.
+    fn take_queued(&self, budget_ms: f64) -> bool {
+        let started = js_sys::Date::now();
+        let mut queue = self.queue.borrow_mut();
+        let mut buffer = self.buffer.borrow_mut();
+        let mut taken = 0_u32;
+        while let Some(data) = queue.pop_front() {
+            let Some(data) = data.as_string() else {
+                continue;
+            };
+            for line in event_lines(&data) {
+                buffer.push_raw(line);
+            }
+            taken += 1;
+            if taken.is_multiple_of(32) && js_sys::Date::now() - started > budget_ms {
+                break;
+            }
+        }
+        taken > 0
+    }
+
+    fn on_frame(&self) {
+        let took = self.take_queued(FRAME_BUDGET_MS);
+        if !self.queue.borrow().is_empty() {
+            // More than one frame's worth: the rest next frame.
+            self.frame_requested.set(true);
+            let me = self.me.clone();
+            request_animation_frame(move || {
+                if let Some(me) = me.upgrade() {
+                    me.frame_requested.set(false);
+                    me.on_frame();
+                }
+            });
+        }
+        if !took {
+            return;
+        }
+        let (dropped, total) = {
+            let buffer = self.buffer.borrow();
+            (buffer.dropped() + self.overflow.get(), buffer.total())
+        };
+        if self.dropped.get_untracked() != dropped {
+            self.dropped.set(dropped);
+        }
+        match self.paused_at.get_untracked() {
+            Some(at) => self.unseen.set(total.saturating_sub(at)),
+            None => self.draw(),
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // What the user does
+    // -----------------------------------------------------------------------------------------
+
+    /// The elements to draw into, once they are in the page.
+    pub fn attach(&self, dom: Dom) {
+        *self.dom.borrow_mut() = Some(dom);
+        self.drawn.set(Drawn::default());
+        self.draw();
+    }
+
+    /// The user (or the page) scrolled. Scrolling up leaves follow mode; reaching the bottom
+    /// again rejoins it.
+    pub fn scrolled(&self) {
+        let Some(dom) = self.dom.borrow().clone() else {
+            return;
+        };
+        let top = dom.scroller.scroll_top();
+        let at_bottom =
+            top + dom.scroller.client_height() >= dom.scroller.scroll_height() - LINE_PX / 2;
+        let previous = self.scroll_top.replace(top);
+        let following = self.follow.get_untracked();
+        if following && top < previous - 1 && !at_bottom {
+            self.follow.set(false);
+        } else if !following && at_bottom {
+            self.follow.set(true);
+        }
+        self.draw();
+    }
+
+    /// Back to the newest line, following.
+    pub fn jump_to_latest(&self) {
+        self.follow.set(true);
+        self.draw();
+    }
+
+    pub fn set_paused(&self, paused: bool) {
+        self.unseen.set(0);
+        if paused {
+            self.paused_at.set(Some(self.buffer.borrow().total()));
+        } else {
+            self.paused_at.set(None);
+            self.draw();
+        }
+    }
+
+    pub fn set_filter(&self, needle: &str) {
+        self.buffer.borrow_mut().set_filter(needle);
+        self.shown_dropped_seen.set(0);
+        self.look.set(self.look.get() + 1);
+        self.draw();
+    }
+
+    pub fn set_utc(&self, utc: bool) {
+        self.utc.set(utc);
+        self.look.set(self.look.get() + 1);
+        self.draw();
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Drawing
+    // -----------------------------------------------------------------------------------------
+
+    /// Draws the lines in sight and puts the scroll where the user wants it: at the newest
+    /// line when following, else on the same lines even as old ones drop off the top.
+    fn draw(&self) {
+        let Some(dom) = self.dom.borrow().clone() else {
+            return;
+        };
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let buffer = self.buffer.borrow();
+        let following = self.follow.get_untracked();
+        let shown_dropped = buffer.shown_dropped();
+        let moved_up = shown_dropped.saturating_sub(self.shown_dropped_seen.replace(shown_dropped));
+        let mut top = self.scroll_top.get();
+        if !following && moved_up > 0 {
+            let shift = i32::try_from(moved_up).unwrap_or(i32::MAX / LINE_PX) * LINE_PX;
+            top = top.saturating_sub(shift).max(0);
+            self.scroll_top.set(top);
+        }
+        let len = buffer.shown_len(self.paused_at.get_untracked());
+        // A box not laid out yet (just unhidden) reports 0; assume its CSS height.
+        let height = match dom.scroller.client_height() {
+            0 => ASSUMED_HEIGHT_PX,
+            h => h,
+        };
+        let in_sight = usize::try_from(height / LINE_PX).unwrap_or(0) + 2;
+        let first = if following {
+            len.saturating_sub(in_sight)
+        } else {
+            (usize::try_from(top / LINE_PX).unwrap_or(0)).min(len)
+        };
+        let start = first.saturating_sub(OVERSCAN);
+        let end = (first + in_sight + OVERSCAN).min(len);
+        let drawn = Drawn {
+            len,
+            first_seq: buffer.shown(start).map(|(seq, _)| seq),
+            last_seq: end
+                .checked_sub(1)
+                .and_then(|i| buffer.shown(i))
+                .map(|(seq, _)| seq),
+            look: self.look.get(),
+        };
+        if self.drawn.replace(drawn) != drawn {
+            let _ = dom
+                .sizer
+                .set_attribute("style", &format!("height:{}px", len * LINE_PX as usize));
+            let _ = dom.rows.set_attribute(
+                "style",
+                &format!("transform:translateY({}px)", start * LINE_PX as usize),
+            );
+            dom.rows.replace_children_with_node_0();
+            let utc = self.utc.get();
+            for index in start..end {
+                if let Some((seq, line)) = buffer.shown(index) {
+                    if let Some(row) = draw_line(&document, seq, line, &buffer, utc) {
+                        let _ = dom.rows.append_with_node_1(&row);
+                    }
+                }
+            }
+        }
+        if following {
+            dom.scroller.set_scroll_top(dom.scroller.scroll_height());
+        } else if dom.scroller.scroll_top() != top {
+            dom.scroller.set_scroll_top(top);
+        }
+        if self.empty.get_untracked() != (len == 0) {
+            self.empty.set(len == 0);
+        }
+    }
+}
+
+impl Drop for LogStream {
+    fn drop(&mut self) {
+        self.disconnect();
+    }
+}
+
+/// Local time minus UTC at that moment, in minutes, as the browser knows it.
+pub fn local_offset_minutes(epoch_ms: f64) -> i32 {
+    let offset = js_sys::Date::new(&JsValue::from_f64(epoch_ms)).get_timezone_offset();
+    -(offset as i32)
+}
+
+fn element(document: &Document, tag: &str, class: &str, text: &str) -> Option<Element> {
+    let el = document.create_element(tag).ok()?;
+    if !class.is_empty() {
+        el.set_class_name(class);
+    }
+    el.set_text_content(Some(text));
+    Some(el)
+}
+
+/// One line: its time, its text in styled pieces (filter matches in `<mark>`), and a note when
+/// it was cut. Text goes in as text, never as markup.
+fn draw_line(
+    document: &Document,
+    seq: u64,
+    line: &LogLine,
+    buffer: &LogBuffer,
+    utc: bool,
+) -> Option<Element> {
+    let row = document.create_element("div").ok()?;
+    row.set_class_name("log-line");
+    let _ = row.set_attribute("data-testid", "log-line");
+    let _ = row.set_attribute("data-seq", &seq.to_string());
+    if let Some(time) = line.time {
+        let offset = if utc {
+            0
+        } else {
+            local_offset_minutes(time.epoch_ms())
+        };
+        let time = element(
+            document,
+            "span",
+            "log-time",
+            &format_timestamp(time, offset),
+        )?;
+        let _ = row.append_with_node_1(&time);
+    }
+    let matches = buffer.filter().ranges(&line.text);
+    for piece in segments(line, &matches) {
+        let text = &line.text[piece.range];
+        let class = piece.style.classes();
+        let _ = if !piece.matched && class.is_empty() {
+            row.append_with_str_1(text)
+        } else {
+            let tag = if piece.matched { "mark" } else { "span" };
+            let styled = element(document, tag, &class, text)?;
+            row.append_with_node_1(&styled)
+        };
+    }
+    if line.cut_chars > 0 {
+        let note = format!(
+            " … {} more characters (download the log for all of it)",
+            thousands(line.cut_chars as u64)
+        );
+        let note = element(document, "span", "log-cut", &note)?;
+        let _ = row.append_with_node_1(&note);
+    }
+    Some(row)
+}
