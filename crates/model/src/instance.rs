@@ -1,86 +1,49 @@
 //! The Get Instance object (`../shared/api/get-instance.md`), field for field.
 
-use serde::Deserialize;
 use serde_json::Value;
 
-use crate::lenient;
+use crate::lenient::{self, boolean, list, number, object, port, string, Object};
 use crate::status::{BillingMode, Status, Tone};
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Instance {
-    #[serde(deserialize_with = "lenient::string")]
     pub id: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub name: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub cluster_id: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub cluster_name: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub image_url: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub image_auth_id: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub command: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub entrypoint: String,
     /// Kept as text: the API sends "16", sometimes 16, and the page only shows it.
-    #[serde(deserialize_with = "lenient::string")]
     pub cpu_num: String,
     /// In GB.
-    #[serde(deserialize_with = "lenient::string")]
     pub memory: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub gpu_num: String,
     pub status: Status,
-    #[serde(deserialize_with = "lenient::object")]
     pub status_error: Option<StatusError>,
-    #[serde(deserialize_with = "lenient::object")]
     pub network: Option<Network>,
-    #[serde(deserialize_with = "lenient::list")]
     pub port_mappings: Vec<PortMapping>,
-    #[serde(deserialize_with = "lenient::list")]
     pub volume_mounts: Vec<VolumeMount>,
-    #[serde(deserialize_with = "lenient::list")]
     pub node: Vec<Node>,
-    #[serde(deserialize_with = "lenient::list")]
     pub jobs: Vec<Job>,
-    #[serde(deserialize_with = "lenient::list")]
     pub envs: Vec<EnvVar>,
-    #[serde(rename = "connectComponentSSH", deserialize_with = "lenient::object")]
     pub ssh: Option<Ssh>,
-    #[serde(
-        rename = "connectComponentWebTerminal",
-        deserialize_with = "lenient::object"
-    )]
     pub web_terminal: Option<WebTerminal>,
-    #[serde(
-        rename = "connectComponentJupyter",
-        deserialize_with = "lenient::object"
-    )]
     pub jupyter: Option<Jupyter>,
-    #[serde(rename = "connectComponentLog", deserialize_with = "lenient::object")]
     pub logs: Option<LogStreams>,
-    #[serde(deserialize_with = "lenient::string")]
     pub kind: String,
     pub billing_mode: BillingMode,
     /// Raw: "-1" for pay-as-you-go, otherwise Unix seconds. See [`crate::format::expiry`].
-    #[serde(deserialize_with = "lenient::string")]
     pub end_time: String,
     /// Free system disk, GB.
-    #[serde(deserialize_with = "lenient::number")]
     pub free_storage_size: Option<f64>,
-    #[serde(deserialize_with = "lenient::number")]
     pub keep_data_day: Option<f64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatusError {
-    #[serde(deserialize_with = "lenient::string")]
     pub state: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub message: String,
 }
 
@@ -90,113 +53,76 @@ impl StatusError {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Network {
-    #[serde(deserialize_with = "lenient::string")]
     pub id: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub ip: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PortMapping {
-    #[serde(deserialize_with = "lenient::port")]
     pub port: Option<u16>,
-    #[serde(deserialize_with = "lenient::string")]
     pub endpoint: String,
     /// "http" or "tcp" in practice.
-    #[serde(rename = "type", deserialize_with = "lenient::string")]
     pub kind: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VolumeMount {
     /// "local" or "network".
-    #[serde(rename = "type", deserialize_with = "lenient::string")]
     pub kind: String,
     /// GB.
-    #[serde(deserialize_with = "lenient::number")]
     pub size: Option<f64>,
     /// Cloud storage ID, only for network volumes.
-    #[serde(deserialize_with = "lenient::string")]
     pub id: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub mount_path: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Node {
     /// Maximum system disk size, GB.
-    #[serde(deserialize_with = "lenient::number")]
     pub max_rootfs_size: Option<f64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Job {
-    #[serde(deserialize_with = "lenient::string")]
     pub id: String,
     /// Only "saveImage" is documented.
-    #[serde(rename = "type", deserialize_with = "lenient::string")]
     pub kind: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnvVar {
-    #[serde(deserialize_with = "lenient::string")]
     pub key: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub value: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Ssh {
-    #[serde(deserialize_with = "lenient::string")]
     pub ssh_command: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub password: String,
-    #[serde(deserialize_with = "lenient::boolean")]
     pub is_running: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebTerminal {
-    #[serde(deserialize_with = "lenient::string")]
     pub address: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub username: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub password: String,
-    #[serde(deserialize_with = "lenient::boolean")]
     pub is_running: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Jupyter {
-    #[serde(deserialize_with = "lenient::port")]
     pub port: Option<u16>,
-    #[serde(deserialize_with = "lenient::string")]
     pub address: String,
-    #[serde(deserialize_with = "lenient::boolean")]
     pub is_running: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LogStreams {
-    #[serde(deserialize_with = "lenient::string")]
     pub system_log_address: String,
-    #[serde(deserialize_with = "lenient::string")]
     pub instance_log_address: String,
-    #[serde(deserialize_with = "lenient::boolean")]
     pub is_running: bool,
 }
 
@@ -240,6 +166,9 @@ impl std::fmt::Display for InstanceParseError {
 
 impl std::error::Error for InstanceParseError {}
 
+// Serde users get the same lenient reading (a body that is not an object reads as empty).
+lenient::deserialize_via_value!(Instance, Instance::read);
+
 impl Instance {
     /// Parses a Get Instance body. Any object that carries an instance field parses, whatever
     /// its other fields hold; only bodies that are not an instance at all are errors.
@@ -268,16 +197,86 @@ impl Instance {
         if !has_instance_field {
             let message = ["message", "reason", "msg", "error"]
                 .iter()
-                .filter_map(|k| map.get(*k).map(lenient::value_to_string))
+                .map(|k| lenient::string(map.get(*k)))
                 .find(|m| !m.trim().is_empty());
             return Err(InstanceParseError::NoInstanceFields { message });
         }
-        // Every field is lenient and defaulted, so an object always deserializes; the error
-        // arm is unreachable in practice but is still turned into words, not a panic.
-        serde_json::from_value(value).map_err(|e| InstanceParseError::NotJson {
-            detail: e.to_string(),
-            looks_like_html: false,
-        })
+        Ok(Instance::read(map))
+    }
+
+    /// Reads every field leniently: whatever each holds, this never fails.
+    fn read(o: &Object) -> Instance {
+        let text = |key: &str| string(o.get(key));
+        Instance {
+            id: text("id"),
+            name: text("name"),
+            cluster_id: text("clusterId"),
+            cluster_name: text("clusterName"),
+            image_url: text("imageUrl"),
+            image_auth_id: text("imageAuthId"),
+            command: text("command"),
+            entrypoint: text("entrypoint"),
+            cpu_num: text("cpuNum"),
+            memory: text("memory"),
+            gpu_num: text("gpuNum"),
+            status: Status::from_api(&text("status")),
+            status_error: object(o.get("statusError"), |o| StatusError {
+                state: string(o.get("state")),
+                message: string(o.get("message")),
+            }),
+            network: object(o.get("network"), |o| Network {
+                id: string(o.get("id")),
+                ip: string(o.get("ip")),
+            }),
+            port_mappings: list(o.get("portMappings"), |o| PortMapping {
+                port: port(o.get("port")),
+                endpoint: string(o.get("endpoint")),
+                kind: string(o.get("type")),
+            }),
+            volume_mounts: list(o.get("volumeMounts"), |o| VolumeMount {
+                kind: string(o.get("type")),
+                size: number(o.get("size")),
+                id: string(o.get("id")),
+                mount_path: string(o.get("mountPath")),
+            }),
+            node: list(o.get("node"), |o| Node {
+                max_rootfs_size: number(o.get("maxRootfsSize")),
+            }),
+            jobs: list(o.get("jobs"), |o| Job {
+                id: string(o.get("id")),
+                kind: string(o.get("type")),
+            }),
+            envs: list(o.get("envs"), |o| EnvVar {
+                key: string(o.get("key")),
+                value: string(o.get("value")),
+            }),
+            ssh: object(o.get("connectComponentSSH"), |o| Ssh {
+                ssh_command: string(o.get("sshCommand")),
+                password: string(o.get("password")),
+                is_running: boolean(o.get("isRunning")),
+            }),
+            web_terminal: object(o.get("connectComponentWebTerminal"), |o| WebTerminal {
+                address: string(o.get("address")),
+                username: string(o.get("username")),
+                password: string(o.get("password")),
+                is_running: boolean(o.get("isRunning")),
+            }),
+            jupyter: object(o.get("connectComponentJupyter"), |o| Jupyter {
+                port: port(o.get("port")),
+                address: string(o.get("address")),
+                is_running: boolean(o.get("isRunning")),
+            }),
+            logs: object(o.get("connectComponentLog"), |o| LogStreams {
+                system_log_address: string(o.get("systemLogAddress")),
+                instance_log_address: string(o.get("instanceLogAddress")),
+                is_running: boolean(o.get("isRunning")),
+            }),
+            kind: text("kind"),
+            billing_mode: BillingMode::from_api(&text("billingMode")),
+            end_time: text("endTime"),
+            free_storage_size: number(o.get("freeStorageSize")),
+            keep_data_day: number(o.get("keepDataDay")),
+        }
     }
 
     /// The tone of the badge: the status's own tone, except that a stopped or stuck instance

@@ -1,80 +1,91 @@
-//! Deserializers that never fail. Each reads whatever JSON value is there and keeps what makes
-//! sense for the field, so one odd field cannot make the whole instance unreadable.
+//! Readers that never fail. Each takes whatever JSON value is there (or none) and keeps what
+//! makes sense for the field, so one odd field cannot make the whole instance unreadable.
+//!
+//! They read a parsed `serde_json::Value` rather than drive serde's derive machinery: one
+//! code path for every field, which keeps the wasm small (the derive version instantiated
+//! serde's struct visitors once per type, for a second deserializer as well).
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer};
-use serde_json::Value;
+use serde_json::{Map, Value};
+
+pub type Object = Map<String, Value>;
 
 /// A string field: strings as they are, numbers and booleans as their text, anything else
 /// (null, absent, objects, arrays) as "".
-pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(value_to_string(&Value::deserialize(d)?))
-}
-
-pub fn value_to_string(v: &Value) -> String {
+pub fn string(v: Option<&Value>) -> String {
     match v {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Bool(b)) => b.to_string(),
         _ => String::new(),
     }
 }
 
 /// A non-negative number field: numbers, and strings holding a number ("64", " 8 ", "12.5").
 /// Empty, negative, non-finite or unreadable values become `None` ("not reported").
-pub fn number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    let parsed = match Value::deserialize(d)? {
+pub fn number(v: Option<&Value>) -> Option<f64> {
+    let parsed = match v? {
         Value::Number(n) => n.as_f64(),
         Value::String(s) => s.trim().parse::<f64>().ok(),
         _ => None,
     };
-    Ok(parsed.filter(|n| n.is_finite() && *n >= 0.0))
+    parsed.filter(|n| n.is_finite() && *n >= 0.0)
 }
 
 /// A port number: a whole number from 0 to 65535, given as a number or a string.
-pub fn port<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {
-    let n = number(d)?;
-    Ok(n.filter(|n| n.fract() == 0.0 && *n <= f64::from(u16::MAX))
-        .map(|n| n as u16))
+pub fn port(v: Option<&Value>) -> Option<u16> {
+    number(v)
+        .filter(|n| n.fract() == 0.0 && *n <= f64::from(u16::MAX))
+        .map(|n| n as u16)
 }
 
 /// A boolean: `true`/`false`, "true"/"false" in any case, 1/0. Anything else is `false`,
 /// because every boolean in this API says whether something is usable, and "unknown" must
 /// not be shown as usable.
-pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::Bool(b) => b,
-        Value::Number(n) => n.as_f64() == Some(1.0),
-        Value::String(s) => s.trim().eq_ignore_ascii_case("true") || s.trim() == "1",
+pub fn boolean(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_f64() == Some(1.0),
+        Some(Value::String(s)) => s.trim().eq_ignore_ascii_case("true") || s.trim() == "1",
         _ => false,
-    })
+    }
 }
 
 /// A nested object: `None` when it is null, absent or not an object.
-pub fn object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: DeserializeOwned,
-{
-    Ok(match Value::deserialize(d)? {
-        v @ Value::Object(_) => serde_json::from_value(v).ok(),
+pub fn object<T>(v: Option<&Value>, read: fn(&Object) -> T) -> Option<T> {
+    match v {
+        Some(Value::Object(o)) => Some(read(o)),
         _ => None,
-    })
+    }
 }
 
 /// A list: null or a non-list becomes empty; an entry that is not an object is dropped
 /// rather than failing its neighbours.
-pub fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: DeserializeOwned,
-{
-    Ok(match Value::deserialize(d)? {
-        Value::Array(items) => items
-            .into_iter()
-            .filter(Value::is_object)
-            .filter_map(|v| serde_json::from_value(v).ok())
+pub fn list<T>(v: Option<&Value>, read: fn(&Object) -> T) -> Vec<T> {
+    match v {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|item| match item {
+                Value::Object(o) => Some(read(o)),
+                _ => None,
+            })
             .collect(),
         _ => Vec::new(),
-    })
+    }
 }
+
+/// Implements `Deserialize` for a type read from an object, for code that wants serde: it
+/// parses a `Value` and reads it leniently, so it never fails on the contents.
+macro_rules! deserialize_via_value {
+    ($ty:ty, $read:expr) => {
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(d)?;
+                Ok(match &value {
+                    serde_json::Value::Object(o) => $read(o),
+                    _ => <$ty>::default(),
+                })
+            }
+        }
+    };
+}
+pub(crate) use deserialize_via_value;

@@ -129,7 +129,8 @@ impl Status {
 
 impl<'de> Deserialize<'de> for Status {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Status::from_api(&crate::lenient::string(d)?))
+        let value = serde_json::Value::deserialize(d)?;
+        Ok(Status::from_api(&crate::lenient::string(Some(&value))))
     }
 }
 
@@ -172,6 +173,7 @@ impl BillingMode {
 
 impl<'de> Deserialize<'de> for BillingMode {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(BillingMode::from_api(&crate::lenient::string(d)?))
+        let value = serde_json::Value::deserialize(d)?;
+        Ok(BillingMode::from_api(&crate::lenient::string(Some(&value))))
     }
 }

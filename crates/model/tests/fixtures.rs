@@ -254,3 +254,15 @@ fn odd_shapes_inside_an_instance_degrade_field_by_field() {
     assert_eq!(i.envs.len(), 1);
     assert_eq!((i.envs[0].key.as_str(), i.envs[0].value.as_str()), ("", ""));
 }
+
+#[test]
+fn serde_deserialize_reads_the_same_instance_leniently() {
+    for name in ["full", "numbers-for-strings", "nulls", "hostile"] {
+        let text = fixture(name);
+        let via_serde: Instance =
+            serde_json::from_str(&text).expect("Deserialize never fails on an object");
+        assert_eq!(via_serde, parse(name), "{name}");
+    }
+    let not_an_object: Instance = serde_json::from_str("[1, 2]").expect("a list reads as empty");
+    assert_eq!(not_an_object, Instance::default());
+}
