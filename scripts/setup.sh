@@ -57,4 +57,29 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# 6. nginx, for the test that runs deploy/nginx.conf (crates/server/tests/nginx.rs), and openssl
+#    for the certificates that test makes. The test starts its own nginx; the package's must not
+#    start (it would hold port 80): Debian's package starts it unless policy-rc.d says no, so
+#    where no policy-rc.d exists (container images usually have one), one is put in place for
+#    the install and removed after, and a systemd machine gets the service disabled.
+if [ ! -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null; then
+  say "installing nginx and openssl (for the nginx deployment test; the service is not started)"
+  NGINX_POLICY_ADDED=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\n# Added by scripts/setup.sh while it installs nginx: start no service.\nexit 101\n' |
+      as_root tee /usr/sbin/policy-rc.d >/dev/null
+    as_root chmod 755 /usr/sbin/policy-rc.d
+    NGINX_POLICY_ADDED=1
+  fi
+  as_root apt-get update -qq
+  NGINX_INSTALL=0
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null || NGINX_INSTALL=$?
+  [ -z "$NGINX_POLICY_ADDED" ] || as_root rm -f /usr/sbin/policy-rc.d
+  [ "$NGINX_INSTALL" = 0 ] || die "apt-get install nginx openssl failed"
+  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
+    as_root systemctl disable --now nginx >/dev/null 2>&1 || true
+  fi
+fi
+[ -x /usr/sbin/nginx ] || die "nginx is not at /usr/sbin/nginx after installing it"
+
 say "toolchain ready: $(trunk --version), wasm-bindgen $WBG_VERSION, $(wasm-opt --version | head -1), $(/usr/bin/chromium --version 2>/dev/null | head -1)"

@@ -248,12 +248,17 @@ fn percent_decode(path: &str) -> Option<String> {
 
 /// Trunk's content hash: a file stem (before the first dot, less wasm-bindgen's `_bg`) or a
 /// folder name ending in `-` and 16 hex digits.
+/// Whether a file name carries Trunk's content hash (`name-<hex>`), so it can be cached
+/// forever. Trunk prints the 64-bit hash without zero padding, so it has up to 16 hex digits
+/// (12 or more in all but about one build in 65,536; nginx.conf uses the same rule).
 pub fn is_hashed(path: &str) -> bool {
     path.split('/').any(|part| {
         let stem = part.split('.').next().unwrap_or(part);
         let stem = stem.strip_suffix("_bg").unwrap_or(stem);
         stem.rsplit_once('-').is_some_and(|(name, hash)| {
-            !name.is_empty() && hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+            !name.is_empty()
+                && (12..=16).contains(&hash.len())
+                && hash.bytes().all(|b| b.is_ascii_hexdigit())
         })
     })
 }
@@ -379,6 +384,9 @@ mod tests {
             "/main-0123456789ABCDEF.css",
             "/novita-instance-viewer-0123456789abcdef.js",
             "/snippets/leptos-0123456789abcdef/inline0.js",
+            // Trunk does not zero-pad its hash: one build in sixteen has 15 digits.
+            "/novita-instance-viewer-5d35f352ffd4b00.js",
+            "/app-0123456789ab_bg.wasm",
         ] {
             assert!(is_hashed(hashed), "{hashed}");
         }
@@ -386,7 +394,8 @@ mod tests {
             "/index.html",
             "/config.json",
             "/app.js",
-            "/app-0123456789abcde.js",
+            "/app-0123456789a.js",
+            "/app-0123456789abcdef0.js",
             "/app-0123456789abcdeg.js",
             "/-0123456789abcdef.js",
         ] {
