@@ -2,7 +2,7 @@
 //! `cargo run -p e2e --example screenshots [out-dir]` (after scripts/build.sh) writes PNGs of
 //! the loaded view, the watch list, the logs panel, an error, and the narrow (360 px) view.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use e2e::{run, Session, Setup, TEST_API_KEY};
@@ -10,7 +10,7 @@ use serde_json::json;
 
 const FULL_ID: &str = "7f3e2a9c1b4d5e60";
 
-async fn shoot(t: &Session, dir: &PathBuf, name: &str) {
+async fn shoot(t: &Session, dir: &Path, name: &str) {
     let png = t.client.screenshot().await.expect("a screenshot");
     let path = dir.join(format!("{name}.png"));
     std::fs::write(&path, png).expect("writing the screenshot");
@@ -26,7 +26,11 @@ async fn resize(t: &Session, width: u32, height: u32) {
 
 #[tokio::main]
 async fn main() {
-    let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "/tmp/shots".into()));
+    let dir = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "/tmp/shots".into()),
+    );
     std::fs::create_dir_all(&dir).expect("the output folder");
     run(Setup::default(), |t| async move {
         t.open("/").await;
