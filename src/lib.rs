@@ -12,6 +12,7 @@ pub mod demo;
 pub mod location;
 pub mod notify;
 pub mod page;
+pub mod save_file;
 pub mod state;
 pub mod storage;
 pub mod tracker;

@@ -6,8 +6,7 @@ use leptos::task::spawn_local;
 use std::time::Duration;
 
 /// Writes `text` to the clipboard and announces the result in words.
-pub fn copy_text(text: String, what: String) {
-    let state = expect_context::<AppState>();
+pub fn copy_text(state: AppState, text: String, what: String) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -25,10 +24,11 @@ pub fn copy_text(text: String, what: String) {
 /// A small "Copy" button. `what` names the thing for the announcement and the button's label.
 #[component]
 pub fn CopyButton(#[prop(into)] text: Signal<String>, #[prop(into)] what: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
     let copied = RwSignal::new(false);
     let label = format!("Copy {what}");
     let on_click = move |_| {
-        copy_text(text.get_untracked(), what.clone());
+        copy_text(state, text.get_untracked(), what.clone());
         copied.set(true);
         set_timeout(move || copied.set(false), Duration::from_millis(1500));
     };

@@ -17,14 +17,12 @@ use instance_model::logs::{
 use instance_model::LogStreams;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::time::Duration;
 use stream::{local_offset_minutes, Dom, LogStream};
 use wasm_bindgen::JsCast;
 
 /// Fetches the whole log (a plain GET: no key, no credentials) and saves it as a `.txt` file.
 async fn download(url: String, file_name: String) -> Result<(), String> {
     let unreadable = || "the answer could not be read".to_string();
-    let refused = || "the browser refused to save it".to_string();
     let response = gloo_net::http::Request::get(&url)
         .send()
         .await
@@ -43,23 +41,7 @@ async fn download(url: String, file_name: String) -> Result<(), String> {
         .ok()
         .and_then(|b| b.dyn_into().ok())
         .ok_or_else(unreadable)?;
-    let object_url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| refused())?;
-    let anchor = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("a").ok())
-        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-        .ok_or_else(refused)?;
-    anchor.set_href(&object_url);
-    anchor.set_download(&file_name);
-    anchor.click();
-    // Revoked later: a browser may read the file after the click returns.
-    set_timeout(
-        move || {
-            let _ = web_sys::Url::revoke_object_url(&object_url);
-        },
-        Duration::from_secs(60),
-    );
-    Ok(())
+    crate::save_file::save_blob(&blob, &file_name).map_err(|e| e.to_string())
 }
 
 #[component]

@@ -384,6 +384,25 @@ impl Session {
         }
     }
 
+    // ---- the polite live region ---------------------------------------------------------
+
+    /// From now on, records every text the polite live region announces (read them back with
+    /// [`Session::announced`]).
+    pub async fn record_announcements(&self) {
+        self.js("window.__announced = []; \
+             const region = document.querySelector('[aria-live=\"polite\"]'); \
+             new MutationObserver(() => { const text = region.textContent.trim(); \
+               if (text) window.__announced.push(text); }) \
+             .observe(region, { childList: true, subtree: true, characterData: true }); \
+             return true;")
+            .await;
+    }
+
+    /// What the live region has announced since [`Session::record_announcements`].
+    pub async fn announced(&self) -> Vec<String> {
+        serde_json::from_value(self.js("return window.__announced || []").await).unwrap_or_default()
+    }
+
     // ---- chromedriver extras ---------------------------------------------------------------
 
     /// The page's console messages so far (each read drains chromedriver's buffer).

@@ -9,17 +9,10 @@ const FULL_ID: &str = "7f3e2a9c1b4d5e60";
 const HF_TOKEN: &str = "hf_AbCdEfGhIjKlMnOpQrStUvWxYz012345";
 const SSH_COMMAND: &str = "ssh -p 62248 root@proxy.us-ca-6.gpu-instance.novita.ai";
 
-/// Replaces the clipboard with a recorder (a headless browser has no clipboard to read back),
-/// and records what the polite live region says.
-const RECORD: &str = r#"
+/// Replaces the clipboard with a recorder (a headless browser has no clipboard to read back).
+const RECORD_CLIPBOARD: &str = r#"
     window.__copied = [];
     navigator.clipboard.writeText = text => { window.__copied.push(text); return Promise.resolve(); };
-    window.__announced = [];
-    const region = document.querySelector('[aria-live="polite"]');
-    new MutationObserver(() => {
-        const text = region.textContent.trim();
-        if (text) window.__announced.push(text);
-    }).observe(region, { childList: true, subtree: true, characterData: true });
     return true;
 "#;
 
@@ -27,15 +20,12 @@ async fn loaded(t: &Session) {
     t.open("/").await;
     t.load(TEST_API_KEY, FULL_ID).await;
     t.wait_view(FULL_ID).await;
-    t.js(RECORD).await;
+    t.js(RECORD_CLIPBOARD).await;
+    t.record_announcements().await;
 }
 
 async fn copied(t: &Session) -> Vec<String> {
     serde_json::from_value(t.js("return window.__copied").await).unwrap_or_default()
-}
-
-async fn announced(t: &Session) -> Vec<String> {
-    serde_json::from_value(t.js("return window.__announced").await).unwrap_or_default()
 }
 
 /// Clicks the copy button inside the element matching `css`.
@@ -111,7 +101,7 @@ async fn a_secret_copies_without_being_revealed_and_the_copy_is_announced() {
             "the SSH command copies as shown, got {:?}",
             got[1]
         );
-        let said = announced(&t).await;
+        let said = t.announced().await;
         check!(
             t,
             said.iter().any(|a| a == "Copied SSH command."),

@@ -12,17 +12,6 @@ const FULL_ID: &str = "7f3e2a9c1b4d5e60";
 const STARTING_ID: &str = "5a6b7c8d9e0f1a2b";
 const FAILED_ID: &str = "3c9d0e1f2a3b4c5d";
 
-/// Records every text the polite live region announces, from now on.
-const RECORD_ANNOUNCEMENTS: &str = r#"
-    window.__announced = [];
-    const region = document.querySelector('[aria-live="polite"]');
-    new MutationObserver(() => {
-        const text = region.textContent.trim();
-        if (text) window.__announced.push(text);
-    }).observe(region, { childList: true, subtree: true, characterData: true });
-    return true;
-"#;
-
 /// Pretends the tab is hidden (or shown), as the browser does when the user switches tabs.
 const SET_HIDDEN: &str = r#"
     const hidden = arguments[0];
@@ -90,7 +79,7 @@ fn gets_for(t: &Session, id: &str) -> usize {
 async fn the_view_follows_an_instance_through_its_statuses_and_announces_each_change() {
     run(Setup::default(), |t| async move {
         t.open("/").await;
-        t.js(RECORD_ANNOUNCEMENTS).await;
+        t.record_announcements().await;
         let step = Duration::from_secs(4);
         t.api.play_statuses(
             FULL_ID,
@@ -131,8 +120,7 @@ async fn the_view_follows_an_instance_through_its_statuses_and_announces_each_ch
             "the favicon should be the green dot of a running instance, is {favicon}"
         );
 
-        let announced: Vec<String> = serde_json::from_value(t.js("return window.__announced").await)
-            .unwrap_or_default();
+        let announced = t.announced().await;
         for change in ["creating → pulling", "pulling → starting", "starting → running"] {
             let expected = format!("llama-finetune-a100: {change}");
             let times = announced.iter().filter(|a| **a == expected).count();

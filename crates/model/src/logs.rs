@@ -6,6 +6,7 @@
 //! The app only adds what needs a browser: the `EventSource`, the clock, the local time zone,
 //! and the DOM.
 
+use crate::format::{civil_from_days, days_from_civil};
 use std::collections::VecDeque;
 use std::ops::Range;
 
@@ -206,19 +207,11 @@ impl LogSource {
 
 /// `instance-<id>-system-log.txt`, with anything unusual in the id replaced.
 pub fn download_file_name(instance_id: &str, kind: LogKind) -> String {
-    let id: String = instance_id
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let id = if id.is_empty() { "unknown".into() } else { id };
-    format!("instance-{id}-{}-log.txt", kind.slug())
+    format!(
+        "instance-{}-{}-log.txt",
+        crate::format::file_stem(instance_id),
+        kind.slug()
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -331,30 +324,6 @@ fn days_in_month(year: i64, month: i64) -> i64 {
         2 => 28,
         _ => 31,
     }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The inverse of [`days_from_civil`].
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// `2026-11-27 16:42:03.123`, shifted by `offset_minutes` (local time minus UTC; 0 for UTC).

@@ -1436,3 +1436,13 @@ fn parse_config_errors_say_what_is_wrong() {
     assert!(err.ends_with(" Using the default."), "{err}");
     assert!(settings::parse_config(r#"{"apiBase":"//evil.example"}"#).is_err());
 }
+
+#[test]
+fn file_stems_keep_only_safe_characters() {
+    use instance_model::format::file_stem;
+    assert_eq!(file_stem("7f3e2a9c1b4d5e60"), "7f3e2a9c1b4d5e60");
+    assert_eq!(file_stem(" a/b\\c..d e "), "a_b_c__d_e");
+    assert_eq!(file_stem("big-500_x"), "big-500_x");
+    assert_eq!(file_stem("é<>"), "___");
+    assert_eq!(file_stem("   "), "unknown");
+}
