@@ -574,10 +574,18 @@ async fn timestamps_show_local_time_or_utc() {
     run(Setup::default(), |t| async move {
         open_logs(&t, "plain", "plain").await;
         wait_line_containing(&t, "system plain #299", Duration::from_secs(10)).await;
-        t.js("const s = document.querySelector('[data-testid=\"log-lines\"]'); s.scrollTop = 0; \
-              s.dispatchEvent(new Event('scroll')); return true;")
-            .await;
-        wait_line_containing(&t, "system plain #0 ", Duration::from_secs(5)).await;
+        // Scroll to the top, again on every poll: on a loaded machine the last frame of the
+        // stream can land just after the first scroll and, following, pin the view back down.
+        t.wait_js_for(
+            "the first line, once scrolled to the top",
+            "const s = document.querySelector('[data-testid=\"log-lines\"]'); \
+             if (s.scrollTop !== 0) { s.scrollTop = 0; s.dispatchEvent(new Event('scroll')); } \
+             return [...document.querySelectorAll('[data-testid=\"log-line\"]')] \
+               .some(e => e.textContent.includes('system plain #0 '));",
+            vec![],
+            Duration::from_secs(10),
+        )
+        .await;
         // Line 0 is 2026-11-27T16:00:00Z; in the browser's own zone it reads:
         let local = t
             .js("const d = new Date(Date.UTC(2026, 10, 27, 16, 0, 0)); const p = (n, w) => String(n).padStart(w, '0'); \

@@ -22,6 +22,7 @@
 //!
 //! Every scenario shares one timeline per server, so a reconnect sees the same history.
 
+use instance_model::format::civil_from_days;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -377,19 +378,6 @@ fn rfc3339_nanos(at: Nanos) -> String {
         s % 3_600 / 60,
         s % 60
     )
-}
-
-/// Days since 1970-01-01 to a date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -47,6 +47,17 @@ pub struct Args {
     )]
     pub allow_hosts: Vec<String>,
 
+    /// An origin besides this one the page may connect to, for the instances' log streams,
+    /// which live on Novita's hosts (Content-Security-Policy connect-src). Repeatable, or
+    /// comma-separated; wildcards like https://*.example.com allowed.
+    #[arg(
+        long = "connect-src",
+        env = "NOVITA_VIEWER_CONNECT_SRC",
+        value_delimiter = ',',
+        default_value = "https://*.novita.ai"
+    )]
+    pub connect_sources: Vec<String>,
+
     /// Seconds an upstream call may take, answer included, before a 504.
     #[arg(long, env = "NOVITA_VIEWER_UPSTREAM_TIMEOUT", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub upstream_timeout: u64,
@@ -73,6 +84,7 @@ impl Args {
         let mut config = Config::new(&self.dist, &self.upstream);
         config.allow_origins = self.allow_origins.clone();
         config.allow_hosts = self.allow_hosts.clone();
+        config.connect_sources = self.connect_sources.clone();
         config.upstream_timeout = Duration::from_secs(self.upstream_timeout);
         config.max_concurrent = usize::try_from(self.max_concurrent).unwrap_or(usize::MAX);
         config.max_request_body = self.max_request_body;

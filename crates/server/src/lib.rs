@@ -60,6 +60,9 @@ pub struct Config {
     pub max_response_body: usize,
     /// After a shutdown signal, how long requests in flight may still take.
     pub shutdown_timeout: Duration,
+    /// Origins besides this one the page may connect to: the log streams
+    /// (default `https://*.novita.ai`).
+    pub connect_sources: Vec<String>,
     /// Where the request log goes (stderr unless a test captures it).
     pub log: LogSink,
 }
@@ -77,6 +80,10 @@ impl Config {
             max_request_body: 1024 * 1024,
             max_response_body: 8 * 1024 * 1024,
             shutdown_timeout: Duration::from_secs(30),
+            connect_sources: security_headers::DEFAULT_CONNECT_SOURCES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             log: LogSink::stderr(),
         }
     }
@@ -103,7 +110,20 @@ impl Server {
     /// before the server says it is serving.
     pub fn new(config: Config) -> io::Result<Server> {
         let files = static_files::StaticFiles::load(&config.dist)?;
-        let security = security_headers::SecurityHeaders::for_files(&files);
+        if let Some(bad) = config
+            .connect_sources
+            .iter()
+            .find(|s| !security_headers::is_valid_connect_source(s))
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "--connect-src {bad:?} is not an http(s) origin such as https://*.novita.ai"
+                ),
+            ));
+        }
+        let security =
+            security_headers::SecurityHeaders::for_files(&files, &config.connect_sources);
         let proxy = proxy::Proxy::new(&config)?;
         let cors = cors::Cors::new(&config.allow_origins)?;
         let hosts = guard::HostPolicy::new(&config.allow_hosts)?;

@@ -7,7 +7,9 @@
 //! `'unsafe-inline'`. Trunk's default output has no inline style, so `style-src` is usually just
 //! `'self'`. `'wasm-unsafe-eval'` lets the page compile its WebAssembly and nothing more.
 //! `connect-src` is `'self'` (the default `config.json` points the app at this server), plus
-//! the origin of `apiBase` when the dist folder brings its own `config.json` naming another host.
+//! the origin of `apiBase` when the dist folder brings its own `config.json` naming another host,
+//! plus the log-stream origins (`--connect-src`, default `https://*.novita.ai`): the logs panel
+//! opens each instance's own log address, which is on Novita's hosts, not behind this proxy.
 
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
 use base64::engine::general_purpose::STANDARD;
@@ -21,7 +23,7 @@ pub struct SecurityHeaders {
 }
 
 impl SecurityHeaders {
-    pub fn for_files(files: &StaticFiles) -> SecurityHeaders {
+    pub fn for_files(files: &StaticFiles, connect_sources: &[String]) -> SecurityHeaders {
         let html = files
             .get("/index.html")
             .map(String::from_utf8_lossy)
@@ -31,7 +33,7 @@ impl SecurityHeaders {
         } else {
             None
         };
-        let csp = content_security_policy(&html, api_origin.as_deref());
+        let csp = content_security_policy(&html, api_origin.as_deref(), connect_sources);
         SecurityHeaders {
             // Every part is ASCII we built (hashes, checked origin), so this cannot fail.
             csp: HeaderValue::from_str(&csp)
@@ -62,7 +64,30 @@ impl SecurityHeaders {
     }
 }
 
-pub fn content_security_policy(index_html: &str, api_origin: Option<&str>) -> String {
+/// The default log-stream origins the page may connect to (see the module comment).
+pub const DEFAULT_CONNECT_SOURCES: [&str; 1] = ["https://*.novita.ai"];
+
+/// Whether `source` is safe to put in `connect-src`: an `https:` (or loopback `http:`) origin,
+/// possibly with a `*.` wildcard host, and nothing that could end the directive.
+pub fn is_valid_connect_source(source: &str) -> bool {
+    let Some(host) = source
+        .strip_prefix("https://")
+        .or_else(|| source.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let host = host.strip_prefix("*.").unwrap_or(host);
+    !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+}
+
+pub fn content_security_policy(
+    index_html: &str,
+    api_origin: Option<&str>,
+    connect_sources: &[String],
+) -> String {
     let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
     for hash in inline_hashes(index_html, "script") {
         script_src.push_str(&format!(" '{hash}'"));
@@ -72,7 +97,10 @@ pub fn content_security_policy(index_html: &str, api_origin: Option<&str>) -> St
         style_src.push_str(&format!(" '{hash}'"));
     }
     let mut connect_src = String::from("'self'");
-    if let Some(origin) = api_origin {
+    for origin in api_origin
+        .into_iter()
+        .chain(connect_sources.iter().map(String::as_str))
+    {
         connect_src.push(' ');
         connect_src.push_str(origin);
     }
@@ -227,14 +255,14 @@ const wasm = await init({ module_or_path: '/app-0123456789abcdef_bg.wasm' });
 
     #[test]
     fn policy() {
-        let csp = content_security_policy("", None);
+        let csp = content_security_policy("", None, &[]);
         assert_eq!(
             csp,
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
              img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; \
              form-action 'none'; object-src 'none'"
         );
-        let csp = content_security_policy("", Some("https://proxy.example.com"));
+        let csp = content_security_policy("", Some("https://proxy.example.com"), &[]);
         assert!(csp.contains("connect-src 'self' https://proxy.example.com;"));
     }
 

@@ -26,7 +26,9 @@ use fake_novita::{FakeNovita, INSTANCE_PATH, TEST_API_KEY};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use novita_viewer_server::security_headers::{content_security_policy, inline_hashes};
+use novita_viewer_server::security_headers::{
+    content_security_policy, inline_hashes, DEFAULT_CONNECT_SOURCES,
+};
 use novita_viewer_server::static_files::{DEFAULT_CONFIG_JSON, IMMUTABLE, NO_CACHE};
 use tokio::net::TcpListener;
 
@@ -430,7 +432,11 @@ async fn fake() -> FakeNovita {
 /// The policy the bundled server would send for this dist.
 fn bundled_csp(dist: &Dist) -> String {
     let html = std::fs::read_to_string(dist.path().join("index.html")).expect("index.html");
-    content_security_policy(&html, None)
+    let defaults: Vec<String> = DEFAULT_CONNECT_SOURCES
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    content_security_policy(&html, None, &defaults)
 }
 
 fn assert_security_headers(reply: &Reply, csp: &str, what: &str) {

@@ -138,7 +138,11 @@ async fn default_config_json_points_at_this_server() {
     assert_eq!(reply.text(), r#"{"apiBase":""}"#);
     assert_eq!(reply.header("cache-control"), Some("no-cache"));
     let csp = reply.header("content-security-policy").expect("csp");
-    assert!(csp.contains("connect-src 'self';"), "{csp}");
+    // Itself, and Novita's hosts for the instances' log streams; nothing else.
+    assert!(
+        csp.contains("connect-src 'self' https://*.novita.ai;"),
+        "{csp}"
+    );
 }
 
 #[tokio::test]
@@ -152,7 +156,7 @@ async fn dist_config_json_wins_and_widens_connect_src() {
     assert_eq!(reply.header("cache-control"), Some("no-cache"));
     let csp = reply.header("content-security-policy").expect("csp");
     assert!(
-        csp.contains("connect-src 'self' https://proxy.example.com;"),
+        csp.contains("connect-src 'self' https://proxy.example.com https://*.novita.ai;"),
         "{csp}"
     );
 }
@@ -205,7 +209,7 @@ async fn content_security_policy_and_security_headers() {
             "default-src 'self'",
             "style-src 'self'",
             "img-src 'self' data:",
-            "connect-src 'self'",
+            "connect-src 'self' https://*.novita.ai",
             "frame-ancestors 'none'",
             "base-uri 'none'",
             "form-action 'none'",
@@ -216,6 +220,31 @@ async fn content_security_policy_and_security_headers() {
         assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
         assert_eq!(reply.header("referrer-policy"), Some("no-referrer"));
         assert_eq!(reply.header("x-frame-options"), Some("DENY"));
+    }
+}
+
+#[test]
+fn connect_sources_are_configurable_and_checked() {
+    let dist = Dist::new();
+    let mut config = Config::new(dist.path(), NO_UPSTREAM);
+    config.connect_sources = vec!["https://logs.example.com".into()];
+    let server = Server::new(config).expect("server");
+    assert!(server
+        .content_security_policy()
+        .contains("connect-src 'self' https://logs.example.com;"));
+    for bad in [
+        "logs.example.com",
+        "https://x; script-src *",
+        "javascript:x",
+        "https://",
+    ] {
+        let mut config = Config::new(dist.path(), NO_UPSTREAM);
+        config.connect_sources = vec![bad.into()];
+        let err = Server::new(config).err().map(|e| e.to_string());
+        assert!(
+            err.as_deref().is_some_and(|e| e.contains("--connect-src")),
+            "{bad:?} should be refused, got {err:?}"
+        );
     }
 }
 
