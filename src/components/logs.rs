@@ -12,7 +12,7 @@ mod stream;
 
 use instance_model::logs::{
     download_file_name, download_url, dropped_notice, offset_label, stream_url, thousands, LogKind,
-    LogSource, StreamPhase, DEFAULT_TAIL, MAX_LINES,
+    LogSource, StreamPhase, DEFAULT_TAIL, MAX_LINES, TAIL_CHOICES,
 };
 use instance_model::LogStreams;
 use leptos::prelude::*;
@@ -72,6 +72,8 @@ pub fn LogsPanel(instance_id: String, logs: Option<LogStreams>, demo: bool) -> i
     let tab = RwSignal::new(LogKind::System);
     let filter = RwSignal::new(String::new());
     let download_failed = RwSignal::new(None::<String>);
+    // How many past lines a new stream asks for.
+    let tail = RwSignal::new(DEFAULT_TAIL);
 
     let ready_address = move || match source(tab.get()) {
         LogSource::Ready(address) => Some(address),
@@ -81,7 +83,7 @@ pub fn LogsPanel(instance_id: String, logs: Option<LogStreams>, demo: bool) -> i
         download_failed.set(None);
         match ready_address() {
             Some(address) => {
-                stream.with_value(|s| s.start(stream_url(&address, DEFAULT_TAIL)));
+                stream.with_value(|s| s.start(stream_url(&address, tail.get_untracked())));
             }
             None => stream.with_value(|s| s.close()),
         }
@@ -189,6 +191,19 @@ pub fn LogsPanel(instance_id: String, logs: Option<LogStreams>, demo: bool) -> i
                             on:click=move |_| stream.with_value(|s| s.set_paused(paused_at.get_untracked().is_none()))>
                             {move || if paused() { "Resume" } else { "Pause" }}
                         </button>
+                        <label class="logs-tail">
+                            "Last "
+                            <select data-testid="logs-tail" title="Past lines to fetch when the stream opens"
+                                on:change:target=move |ev| {
+                                    if let Ok(n) = ev.target().value().parse::<u32>() {
+                                        tail.set(n);
+                                        start();
+                                    }
+                                }>
+                                {TAIL_CHOICES.map(|n| view! { <option value=n.to_string() selected=n == DEFAULT_TAIL>{n}</option> }).collect_view()}
+                            </select>
+                            " lines"
+                        </label>
                         <label class="logs-utc" title=format!("Unticked: your time zone, {zone}")>
                             <input type="checkbox" data-testid="logs-utc"
                                 on:change:target=move |ev| stream.with_value(|s| s.set_utc(ev.target().checked())) />

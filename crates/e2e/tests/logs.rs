@@ -731,3 +731,35 @@ async fn no_log_request_carries_the_key() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_number_of_past_lines_can_be_chosen() {
+    run(Setup::default(), |t| async move {
+        open_logs(&t, "plain", "plain").await;
+        wait_line_containing(&t, "system plain #299", Duration::from_secs(10)).await;
+        let chosen = t
+            .js("const s = document.querySelector('[data-testid=\"logs-tail\"]'); \
+                 s.value = '100'; s.dispatchEvent(new Event('change', { bubbles: true })); return s.value;")
+            .await;
+        check!(t, chosen == json!("100"), "the tail select should offer 100, it holds {chosen}");
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let asked = loop {
+            let asked: Vec<Option<String>> = log_requests(&t)
+                .iter()
+                .filter(|r| r.path == "/logs/plain/system")
+                .map(|r| r.query.clone())
+                .collect();
+            if asked.len() >= 2 || std::time::Instant::now() > deadline {
+                break asked;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        check!(
+            t,
+            asked.first().cloned().flatten().as_deref() == Some("follow=1&sse=1&timestamps=1&tail=500")
+                && asked.last().cloned().flatten().as_deref() == Some("follow=1&sse=1&timestamps=1&tail=100"),
+            "the stream should first ask for 500 past lines, then for 100: {asked:?}"
+        );
+    })
+    .await;
+}

@@ -14,6 +14,8 @@ use crate::links::{safe_http_url, with_query};
 
 /// How many past lines a new stream asks for (`tail=N`).
 pub const DEFAULT_TAIL: u32 = 500;
+/// The tail lengths offered; none above [`MAX_LINES`], which is all the panel keeps.
+pub const TAIL_CHOICES: [u32; 4] = [100, 500, 1_000, 5_000];
 /// How many lines the panel keeps; older ones drop off the top.
 pub const MAX_LINES: usize = 5_000;
 /// How much of one line is kept, in bytes of text (escape codes removed). Bounds memory even

@@ -784,3 +784,14 @@ fn phases_in_words() {
         "reconnecting"
     );
 }
+
+#[test]
+fn tail_choices_offer_the_default_and_never_more_than_is_kept() {
+    use instance_model::logs::{DEFAULT_TAIL, MAX_LINES, TAIL_CHOICES};
+    assert!(TAIL_CHOICES.contains(&DEFAULT_TAIL));
+    assert!(TAIL_CHOICES.iter().all(|n| *n as usize <= MAX_LINES));
+    assert!(
+        TAIL_CHOICES.windows(2).all(|w| w[0] < w[1]),
+        "offered in order"
+    );
+}
