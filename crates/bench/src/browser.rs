@@ -1,15 +1,12 @@
 //! chromedriver (started once, dies with this process) and headless Chromium sessions with a
-//! throw-away profile each. The same approach as `crates/e2e/src/driver.rs`, plus what the
+//! throw-away profile each. chromedriver is the browser tests' own (`e2e::driver_url`); the
+//! sessions add what the
 //! measures need: precise `performance.memory`, `window.gc()`, and DevTools commands through
 //! chromedriver's `goog/cdp/execute` endpoint.
 
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use fantoccini::wd::{Capabilities, TimeoutConfiguration, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder};
@@ -25,9 +22,6 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// ones); past it the measure fails rather than hangs.
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// The chromedriver process id (also its process group id), for the exit hook.
-static DRIVER_PID: AtomicI32 = AtomicI32::new(0);
-
 /// A running chromedriver.
 pub struct Driver {
     url: String,
@@ -42,29 +36,10 @@ impl Driver {
                 ));
             }
         }
-        let mut last_error = String::new();
-        // A free port can be taken by someone else between our probe and chromedriver's bind.
-        for _ in 0..3 {
-            let port = free_port()?;
-            match spawn_in_keeper_thread(port) {
-                Ok(pid) => {
-                    DRIVER_PID.store(pid, Ordering::SeqCst);
-                    // SAFETY: registering a plain `extern "C" fn` with no captured state.
-                    unsafe {
-                        libc::atexit(kill_chromedriver_at_exit);
-                    }
-                    if wait_for_port(port, Duration::from_secs(15)) {
-                        return Ok(Driver {
-                            url: format!("http://127.0.0.1:{port}"),
-                        });
-                    }
-                    kill_chromedriver_at_exit();
-                    last_error = format!("chromedriver did not listen on port {port} within 15 s");
-                }
-                Err(err) => last_error = err,
-            }
-        }
-        Err(format!("could not start {CHROMEDRIVER}: {last_error}"))
+        // The browser tests' chromedriver: started once, and it dies with this process.
+        Ok(Driver {
+            url: e2e::driver_url().to_string(),
+        })
     }
 
     /// A fresh headless Chromium with its own empty profile.
@@ -127,80 +102,6 @@ impl Driver {
             self.url
         ))
     }
-}
-
-/// `PR_SET_PDEATHSIG` fires when the *thread* that forked the child ends, not the process. So
-/// chromedriver is spawned from a thread that never ends: it then dies exactly when this
-/// process does, however it ends (even SIGKILL).
-fn spawn_in_keeper_thread(port: u16) -> std::result::Result<i32, String> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::Builder::new()
-        .name("chromedriver-parent".into())
-        .spawn(move || {
-            let mut command = Command::new(CHROMEDRIVER);
-            command
-                .arg(format!("--port={port}"))
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null());
-            // SAFETY: only async-signal-safe calls between fork and exec.
-            unsafe {
-                command.pre_exec(|| {
-                    // Its own process group, so the exit hook ends it with its browsers.
-                    libc::setpgid(0, 0);
-                    libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                    // The parent may already be gone between fork and prctl.
-                    if libc::getppid() == 1 {
-                        libc::_exit(1);
-                    }
-                    Ok(())
-                });
-            }
-            match command.spawn() {
-                Ok(mut child) => {
-                    let _ = tx.send(Ok(child.id() as i32));
-                    // Reap it if it ends early; otherwise keep this thread (its parent) alive.
-                    let _ = child.wait();
-                    loop {
-                        std::thread::park();
-                    }
-                }
-                Err(err) => {
-                    let _ = tx.send(Err(format!("spawning {CHROMEDRIVER}: {err}")));
-                }
-            }
-        })
-        .map_err(|err| format!("spawning the chromedriver thread: {err}"))?;
-    rx.recv()
-        .map_err(|_| "the chromedriver thread ended without a word".to_string())?
-}
-
-extern "C" fn kill_chromedriver_at_exit() {
-    let pid = DRIVER_PID.swap(0, Ordering::SeqCst);
-    if pid > 0 {
-        // SAFETY: plain syscall; the negative pid names chromedriver's own process group.
-        unsafe {
-            libc::kill(-pid, libc::SIGTERM);
-        }
-    }
-}
-
-fn free_port() -> Result<u16> {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .map_err(|err| format!("binding 127.0.0.1:0 to find a free port: {err}"))
-}
-
-fn wait_for_port(port: u16, timeout: Duration) -> bool {
-    let deadline = Instant::now() + timeout;
-    while Instant::now() < deadline {
-        if TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    false
 }
 
 fn fresh_profile_dir() -> Result<PathBuf> {
