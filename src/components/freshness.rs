@@ -10,11 +10,17 @@ use instance_model::refresh::{is_stale, RefreshSetting};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
+/// A time of day in the browser's zone, 24-hour `HH:MM:SS`. Built from the Date's fields:
+/// `toLocaleTimeString` set up the browser's locale data on first use, about 13 ms on this
+/// machine, on the path of every first load.
 pub fn local_time(ms: f64) -> String {
-    js_sys::Date::new(&JsValue::from_f64(ms))
-        .to_locale_time_string("default")
-        .as_string()
-        .unwrap_or_default()
+    let d = js_sys::Date::new(&JsValue::from_f64(ms));
+    format!(
+        "{:02}:{:02}:{:02}",
+        d.get_hours(),
+        d.get_minutes(),
+        d.get_seconds()
+    )
 }
 
 /// "As of 16:42:03 (12 s ago)". Everything that changes on a quiet refresh is inside this

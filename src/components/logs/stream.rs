@@ -369,7 +369,12 @@ impl LogStream {
     pub fn attach(&self, dom: Dom) {
         *self.dom.borrow_mut() = Some(dom);
         self.drawn.set(Drawn::default());
-        self.draw();
+        // Drawing reads the box's height, which forces a layout of the whole page; right after
+        // the instance view is built (1,500 table rows for a big instance) that alone took
+        // about 100 ms. With no lines there is nothing to draw yet: the first line draws.
+        if self.buffer.borrow().shown_len(self.paused_at.get_untracked()) > 0 {
+            self.draw();
+        }
     }
 
     /// The user (or the page) scrolled. Scrolling up leaves follow mode; reaching the bottom
