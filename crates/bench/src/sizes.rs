@@ -157,14 +157,9 @@ fn gzip_size(path: &Path) -> Result<u64> {
 }
 
 fn brotli_size(content: &[u8]) -> Result<u64> {
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
-    let mut out = Vec::new();
-    let mut input = content;
-    brotli::BrotliCompress(&mut input, &mut out, &params)
-        .map_err(|err| format!("brotli compression failed: {err}"))?;
-    Ok(out.len() as u64)
+    // The bundled server's own encoder and settings, so the figure is what it sends.
+    match novita_viewer_server::static_files::brotli(content).len() {
+        0 if !content.is_empty() => Err("brotli compression failed".to_string()),
+        n => Ok(n as u64),
+    }
 }
