@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use fantoccini::wd::{Capabilities, TimeoutConfiguration, WebDriverCompatibleCommand};
+use fantoccini::wd::{TimeoutConfiguration, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
@@ -45,32 +45,17 @@ impl Driver {
     /// A fresh headless Chromium with its own empty profile.
     pub async fn browser(&self) -> Result<Browser> {
         let profile = fresh_profile_dir()?;
-        let args = vec![
-            "--headless=new".to_string(),
-            "--no-sandbox".into(),
-            "--disable-gpu".into(),
-            "--disable-quic".into(),
-            "--no-first-run".into(),
-            "--disable-background-networking".into(),
-            "--disable-component-update".into(),
-            "--disable-sync".into(),
-            "--disable-dev-shm-usage".into(),
-            // Timers and frames at full speed even though no window is ever in front.
-            "--disable-background-timer-throttling".into(),
-            "--disable-renderer-backgrounding".into(),
-            "--disable-backgrounding-occluded-windows".into(),
-            // Exact `performance.memory` figures (not bucketed) and `window.gc()`, for the soak.
-            "--enable-precise-memory-info".into(),
-            "--js-flags=--expose-gc".into(),
-            "--window-size=1280,900".into(),
-            format!("--user-data-dir={}", profile.display()),
-        ];
-        let mut caps = Capabilities::new();
-        caps.insert("browserName".into(), json!("chrome"));
-        caps.insert("pageLoadStrategy".into(), json!("normal"));
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({ "binary": CHROMIUM, "args": args }),
+        let caps = e2e::chromium_capabilities(
+            &profile,
+            &[
+                // Timers and frames at full speed even though no window is ever in front.
+                "--disable-background-timer-throttling",
+                "--disable-renderer-backgrounding",
+                "--disable-backgrounding-occluded-windows",
+                // Exact `performance.memory` figures (not bucketed) and `window.gc()`, for the soak.
+                "--enable-precise-memory-info",
+                "--js-flags=--expose-gc",
+            ],
         );
         let mut last_error = String::new();
         // Chromium occasionally fails to come up on a loaded 2-core machine; once more is fair.

@@ -132,6 +132,37 @@ fn wait_for_port(port: u16, timeout: Duration) -> bool {
     false
 }
 
+/// The capabilities of a headless Chromium on these machines: the flags it needs to start as
+/// root with no GPU and to stay off the network (without them it tries outside hosts and is
+/// refused), a fresh `profile`, and any `extra` flags a caller needs (the benchmark's).
+pub fn chromium_capabilities(profile: &Path, extra: &[&str]) -> Capabilities {
+    let mut args: Vec<String> = [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+    ]
+    .iter()
+    .chain(extra)
+    .map(|a| a.to_string())
+    .collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    let mut caps = Capabilities::new();
+    caps.insert("browserName".into(), json!("chrome"));
+    caps.insert("pageLoadStrategy".into(), json!("normal"));
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({ "binary": CHROMIUM, "args": args }),
+    );
+    caps
+}
+
 /// One headless Chromium with its own throw-away profile.
 pub struct Browser {
     pub client: Client,
@@ -142,26 +173,7 @@ impl Browser {
     pub async fn start() -> Browser {
         let url = driver_url();
         let profile = fresh_profile_dir();
-        let args = vec![
-            "--headless=new".to_string(),
-            "--no-sandbox".into(),
-            "--disable-gpu".into(),
-            "--disable-quic".into(),
-            "--no-first-run".into(),
-            "--disable-background-networking".into(),
-            "--disable-component-update".into(),
-            "--disable-sync".into(),
-            "--disable-dev-shm-usage".into(),
-            "--window-size=1280,900".into(),
-            format!("--user-data-dir={}", profile.display()),
-        ];
-        let mut caps = Capabilities::new();
-        caps.insert("browserName".into(), json!("chrome"));
-        caps.insert("pageLoadStrategy".into(), json!("normal"));
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({ "binary": CHROMIUM, "args": args }),
-        );
+        let mut caps = chromium_capabilities(&profile, &[]);
         // Keeps the page's console, so tests can check the key never reaches a log line.
         caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
         let mut last_error = String::new();

@@ -23,7 +23,7 @@ use fantoccini::Client;
 use futures_util::FutureExt;
 use tokio::sync::Semaphore;
 
-pub use driver::{driver_url, free_port};
+pub use driver::{chromium_capabilities, driver_url, free_port};
 pub use fake_novita::{FakeNovita, RecordedRequest, INSTANCE_PATH, TEST_API_KEY};
 pub use site::{closed_port_base, dist_dir, ConfigJson, Site};
 
