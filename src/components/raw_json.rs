@@ -1,7 +1,7 @@
 //! The response exactly as received, pretty-printed on demand, with copy and download.
 
 use super::copy::CopyButton;
-use crate::save_file::save_text;
+use crate::browser::save_file::save_text;
 use crate::state::AppState;
 use instance_model::format::file_stem;
 use leptos::prelude::*;
