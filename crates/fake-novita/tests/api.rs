@@ -141,7 +141,8 @@ async fn other_paths_are_404_json() {
     let server = server().await;
     for path in [
         "/",
-        "/gpu-instance/openapi/v1/gpu/instances",
+        "/gpu-instance/openapi/v1/gpu/instances/all",
+        "/gpu-instance/openapi/v1/metrics/gpu/instance",
         "/gpu-instance/openapi/v1/gpu/instance/",
         "/gpu-instance/openapi/v1/gpu/instance/delete",
     ] {

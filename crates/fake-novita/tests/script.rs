@@ -84,3 +84,28 @@ async fn clearing_failures_on_demand_restores_answers_at_once() {
     server.fail_next(FULL_ID, "", 0);
     assert_eq!(status(&server).await, "running");
 }
+
+#[tokio::test]
+async fn a_status_set_by_hand_after_a_script_has_played_sticks() {
+    let server = server().await;
+    server.play_statuses(FULL_ID, &[("starting", Duration::ZERO)]);
+    assert_eq!(status(&server).await, "starting");
+    // The script has nothing left to play, so it must not win over a later change.
+    assert!(server.set_status(FULL_ID, "exited"));
+    assert_eq!(status(&server).await, "exited");
+}
+
+#[tokio::test]
+async fn put_instance_replaces_a_script_in_progress() {
+    let server = server().await;
+    server.play_statuses(
+        FULL_ID,
+        &[("creating", Duration::ZERO), ("running", Duration::from_millis(200))],
+    );
+    assert_eq!(status(&server).await, "creating");
+    let mut changed = server.instance(FULL_ID).expect("the full fixture");
+    changed["status"] = serde_json::json!("exited");
+    server.put_instance(changed);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(status(&server).await, "exited");
+}
