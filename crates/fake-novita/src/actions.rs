@@ -15,11 +15,11 @@ use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::api::{authorized, no_such_route, unauthorized};
-use crate::errors::{invalid_parameter, json_error, not_found_instance};
+use crate::errors::{invalid_parameter, not_found_instance, ApiError};
 use crate::scenarios::{self, respond, Outcome};
 use crate::script::Call;
 use crate::state::{ActionOutcome, AppState};
@@ -100,14 +100,17 @@ pub(crate) async fn action(
         return unauthorized();
     }
     let Ok(body) = body else {
-        return invalid_parameter("request body is unreadable");
+        return invalid_parameter("request body is unreadable").into_response();
     };
     let id = match serde_json::from_slice::<ActionBody>(&body) {
         Ok(ActionBody {
             instance_id: Some(id),
         }) if !id.is_empty() => id,
-        Ok(_) => return invalid_parameter("instanceId is required"),
-        Err(_) => return invalid_parameter("body must be JSON like {\"instanceId\": \"...\"}"),
+        Ok(_) => return invalid_parameter("instanceId is required").into_response(),
+        Err(_) => {
+            return invalid_parameter("body must be JSON like {\"instanceId\": \"...\"}")
+                .into_response()
+        }
     };
     let real = || perform(&state, action, &id);
     if let Some(instead) = state.take_failure(Call::Action, &id) {
@@ -131,10 +134,10 @@ fn perform(state: &AppState, action: Action, id: &str) -> Outcome {
             } else {
                 &status
             };
-            Err(json_error(
+            Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "OPERATION_LIMIT",
-                &format!("cannot {action} an instance whose status is {status}"),
+                format!("cannot {action} an instance whose status is {status}"),
             ))
         }
     }

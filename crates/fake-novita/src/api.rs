@@ -5,7 +5,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::errors::{invalid_parameter, json_error, json_text, not_found_instance};
@@ -32,8 +32,8 @@ pub(crate) async fn get_instance(
         Ok(Query(InstanceQuery {
             instance_id: Some(id),
         })) if !id.is_empty() => id,
-        Ok(_) => return invalid_parameter("instanceId is required"),
-        Err(_) => return invalid_parameter("instanceId is invalid"),
+        Ok(_) => return invalid_parameter("instanceId is required").into_response(),
+        Err(_) => return invalid_parameter("instanceId is invalid").into_response(),
     };
     let real = || {
         state.play_due(&id);
@@ -51,7 +51,7 @@ pub(crate) async fn get_instance(
     }
     match scenarios::get(&state, &id).await {
         Some(response) => response,
-        None => not_found_instance(),
+        None => not_found_instance().into_response(),
     }
 }
 

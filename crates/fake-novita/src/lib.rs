@@ -138,8 +138,9 @@
 //!
 //! The query falls back as documented: `endTime` outside `(0, now]` is now, `startTime`
 //! outside `(0, endTime - 60]` is `endTime - 60`, `interval` missing or under 15 is 15.
-//! Points are at `startTime + k * interval` up to `endTime`, none within
-//! [`METRICS_LAG_SECS`] of now; more than [`MAX_POINTS`] per series is 400. Values are
+//! Points are at `startTime + k * interval` up to `endTime`, each more than
+//! [`METRICS_LAG_SECS`] before now (so the default window is empty); more than
+//! [`MAX_POINTS`] per series is 400. Values are
 //! percentages with one decimal; with `k = timestamp / 15` and GPU index `g`:
 //!
 //! | series | busy | idle |

@@ -14,12 +14,12 @@ use std::sync::Arc;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::api::{authorized, unauthorized};
-use crate::errors::invalid_parameter;
+use crate::errors::{invalid_parameter, ApiError};
 use crate::scenarios::{self, ok, respond};
 use crate::script::Call;
 use crate::state::AppState;
@@ -170,9 +170,9 @@ pub(crate) async fn list(
     let request = match query {
         Ok(Query(query)) => match Request::read(query) {
             Ok(request) => request,
-            Err(response) => return response,
+            Err(error) => return error.into_response(),
         },
-        Err(_) => return invalid_parameter("the query is invalid"),
+        Err(_) => return invalid_parameter("the query is invalid").into_response(),
     };
     let real = || ok(page(&state, &request));
     match state.take_failure(Call::List, "") {
@@ -182,7 +182,7 @@ pub(crate) async fn list(
 }
 
 impl Request {
-    fn read(query: ListQuery) -> Result<Request, Response> {
+    fn read(query: ListQuery) -> Result<Request, ApiError> {
         let page_size = match query.page_size.as_deref().map(str::parse::<usize>) {
             None => return Err(invalid_parameter("pageSize is required")),
             Some(Ok(size)) if size > 0 => size,
@@ -200,7 +200,7 @@ impl Request {
                 .as_deref()
                 .is_some_and(|text| text.chars().count() > MAX_FILTER_CHARS)
             {
-                return Err(invalid_parameter(&format!(
+                return Err(invalid_parameter(format!(
                     "{field} must be at most {MAX_FILTER_CHARS} characters"
                 )));
             }
@@ -245,7 +245,10 @@ impl Request {
 }
 
 fn items(from: &[Arc<Value>], size: usize) -> Value {
-    from.iter().take(size).map(|item| Value::clone(item)).collect()
+    from.iter()
+        .take(size)
+        .map(|item| Value::clone(item))
+        .collect()
 }
 
 /// The answer's text: the page the request names under the server's paging.

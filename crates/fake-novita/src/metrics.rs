@@ -5,9 +5,9 @@
 //! The query is read the way the docs describe: `endTime` unix seconds in `(0, now]`, else
 //! now; `startTime` in `(0, endTime - 60]`, else `endTime - 60`; `interval` seconds, 15 when
 //! missing, unreadable or smaller. Invalid values fall back silently, as on the real service.
-//! Points are at `startTime + k * interval` up to `endTime`, none newer than
-//! [`METRICS_LAG_SECS`] before now (the data lags), so the default window (the last 60 s) is
-//! always empty. A window of more than [`MAX_POINTS`] points is refused with 400, as the
+//! Points are at `startTime + k * interval` up to `endTime`, and only those strictly older
+//! than [`METRICS_LAG_SECS`] before now (the data lags), so the default window (the last
+//! 60 s) is always empty. A window of more than [`MAX_POINTS`] points is refused with 400, as the
 //! Prometheus behind such APIs does.
 //!
 //! Every value is a function of the timestamp alone (and the GPU index), so the same window
@@ -18,19 +18,19 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::api::{authorized, unauthorized};
-use crate::errors::{invalid_parameter, not_found_instance};
+use crate::errors::{invalid_parameter, not_found_instance, ApiError};
 use crate::scenarios::{self, ok, respond, Outcome};
 use crate::script::Call;
 use crate::state::AppState;
 
 /// The Metrics path, the same as on `https://api.novita.ai`.
 pub const METRICS_PATH: &str = "/openapi/v1/metrics/gpu/instance";
-/// No point is newer than this many seconds before now.
+/// Every point is more than this many seconds before now.
 pub const METRICS_LAG_SECS: u64 = 60;
 /// The smallest interval; smaller ones are read as this.
 pub const MIN_INTERVAL_SECS: u64 = 15;
@@ -91,11 +91,11 @@ pub(crate) async fn metrics(
     }
     let query = match query {
         Ok(Query(query)) => query,
-        Err(_) => return invalid_parameter("the query is invalid"),
+        Err(_) => return invalid_parameter("the query is invalid").into_response(),
     };
     let id = match query.instance_id.as_deref() {
         Some(id) if !id.is_empty() => id.to_owned(),
-        _ => return invalid_parameter("instanceId is required"),
+        _ => return invalid_parameter("instanceId is required").into_response(),
     };
     let now = unix_now();
     let window = Window::read(&query, now);
@@ -145,16 +145,19 @@ impl Window {
         }
     }
 
-    fn timestamps(&self, now: u64) -> Result<Vec<u64>, Response> {
+    fn timestamps(&self, now: u64) -> Result<Vec<u64>, ApiError> {
         let asked = (self.end - self.start) / self.interval + 1;
         if asked > MAX_POINTS {
-            return Err(invalid_parameter(&format!(
+            return Err(invalid_parameter(format!(
                 "exceeded maximum resolution of {MAX_POINTS} points per series: \
                  shorten the range or raise the interval"
             )));
         }
-        let last = self.end.min(now.saturating_sub(METRICS_LAG_SECS));
-        Ok((self.start..=last).step_by(self.interval as usize).collect())
+        // Strictly older than the lag, so the default window (the last 60 s) is empty.
+        let last = self.end.min(now.saturating_sub(METRICS_LAG_SECS + 1));
+        Ok((self.start..=last)
+            .step_by(self.interval as usize)
+            .collect())
     }
 }
 

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::stream;
 
 use crate::big;
-use crate::errors::{json_error, json_text, not_found_instance, with_type};
+use crate::errors::{json_error, json_text, not_found_instance, with_type, ApiError};
 use crate::fixtures::{full_with_id, FULL};
 use crate::state::AppState;
 
@@ -87,7 +87,7 @@ pub(crate) fn instead(name: &str) -> Option<Instead> {
 }
 
 /// A call's real outcome: the success status and body, or the error it answers instead.
-pub(crate) type Outcome = Result<(StatusCode, String), Response>;
+pub(crate) type Outcome = Result<(StatusCode, String), ApiError>;
 
 /// A 200 with this JSON text.
 pub(crate) fn ok(body: String) -> Outcome {
@@ -97,7 +97,7 @@ pub(crate) fn ok(body: String) -> Outcome {
 pub(crate) fn respond(outcome: Outcome) -> Response {
     match outcome {
         Ok((status, body)) => json_text(status, body),
-        Err(response) => response,
+        Err(error) => error.into_response(),
     }
 }
 
@@ -118,7 +118,7 @@ pub(crate) async fn play(
         },
         Instead::Truncated => match real() {
             Ok((status, body)) => json_text(status, truncated(&body, TRUNCATED_PERCENT)),
-            Err(response) => response,
+            Err(error) => error.into_response(),
         },
         Instead::AcceptThenHang => {
             // The outcome is thrown away on purpose: the client must find out some other way.

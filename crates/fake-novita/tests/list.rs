@@ -102,7 +102,10 @@ async fn the_list_needs_the_key_before_anything_else() {
     let server = server().await;
     server.fail_list_next("fail-500-html", 1);
     let response = client()
-        .get(format!("{}{LIST_PATH}?pageSize=10&pageNum=1", server.base_url()))
+        .get(format!(
+            "{}{LIST_PATH}?pageSize=10&pageNum=1",
+            server.base_url()
+        ))
         .send()
         .await
         .expect("answers");
@@ -137,7 +140,10 @@ async fn list_items_are_get_without_its_own_fields_plus_the_list_ones() {
         );
         let reclaim = item["spotReclaimTime"].as_str().expect("a string");
         assert!(reclaim.parse::<u64>().is_ok(), "{id}: {reclaim}");
-        assert_eq!(reclaim == "0", !["notified", "reclaiming", "terminated"].contains(&spot));
+        assert_eq!(
+            reclaim == "0",
+            !["notified", "reclaiming", "terminated"].contains(&spot)
+        );
 
         // Everything else is exactly what Get says, volume sizes aside.
         let mut get = json(get_instance(&server, id).send().await.expect("Get")).await;
@@ -149,7 +155,10 @@ async fn list_items_are_get_without_its_own_fields_plus_the_list_ones() {
             let size = volume["size"].as_str().expect("list sizes are strings");
             volume["size"] = json!(size.parse::<u64>().expect("a number in the string"));
         }
-        let (get, listed) = (get.as_object_mut().unwrap(), listed.as_object_mut().unwrap());
+        let (get, listed) = (
+            get.as_object_mut().unwrap(),
+            listed.as_object_mut().unwrap(),
+        );
         for field in GET_ONLY {
             get.remove(field);
         }
@@ -168,10 +177,15 @@ async fn the_mixed_fleet_has_what_an_operator_meets() {
     let count = |status: &str| items.iter().filter(|i| i["status"] == status).count();
     assert_eq!(count("running"), 6);
     assert_eq!(count("exited"), 4);
-    for status in ["pulling", "starting", "removing", "creating", "stopping", "pending"] {
+    for status in [
+        "pulling", "starting", "removing", "creating", "stopping", "pending",
+    ] {
         assert_eq!(count(status), 1, "{status}");
     }
-    let with_error = items.iter().filter(|i| i["statusError"].is_object()).count();
+    let with_error = items
+        .iter()
+        .filter(|i| i["statusError"].is_object())
+        .count();
     assert_eq!(with_error, 3);
     let spot: Vec<&str> = items
         .iter()
@@ -184,7 +198,10 @@ async fn the_mixed_fleet_has_what_an_operator_meets() {
         .expect("the hostile one");
     let name = hostile["name"].as_str().expect("a name");
     assert!(name.contains("<script>") && name.contains('\u{202e}') && name.chars().count() > 300);
-    assert!(hostile["productName"].as_str().unwrap().contains("<script>"));
+    assert!(hostile["productName"]
+        .as_str()
+        .unwrap()
+        .contains("<script>"));
     assert_eq!(server.fleet_ids(), ids(&page));
 }
 
@@ -217,7 +234,10 @@ async fn zero_based_capped_pages_give_each_of_1000_once_to_a_client_starting_at_
         seen.extend(ids(&page));
     }
     assert_eq!(seen, server.fleet_ids());
-    assert_eq!(ids(&list_page(&server, "pageSize=100&pageNum=50").await), Vec::<String>::new());
+    assert_eq!(
+        ids(&list_page(&server, "pageSize=100&pageNum=50").await),
+        Vec::<String>::new()
+    );
 }
 
 #[tokio::test]
@@ -284,8 +304,14 @@ async fn zero_based_answers_page_one_with_its_second_page_so_starting_at_one_ski
     server.set_fleet(Fleet::Generated(100));
     server.set_paging(Paging::zero_based().capped_at(20));
     let fleet = server.fleet_ids();
-    assert_eq!(ids(&list_page(&server, "pageSize=100&pageNum=0").await), fleet[..20]);
-    assert_eq!(ids(&list_page(&server, "pageSize=100&pageNum=1").await), fleet[20..40]);
+    assert_eq!(
+        ids(&list_page(&server, "pageSize=100&pageNum=0").await),
+        fleet[..20]
+    );
+    assert_eq!(
+        ids(&list_page(&server, "pageSize=100&pageNum=1").await),
+        fleet[20..40]
+    );
     assert_eq!(ids(&list_page(&server, "pageSize=100").await), fleet[..20]);
 }
 
@@ -294,8 +320,14 @@ async fn a_page_size_under_the_cap_is_kept_and_the_last_page_is_short() {
     let server = server().await;
     server.set_paging(Paging::one_based().capped_at(20));
     let fleet = server.fleet_ids();
-    assert_eq!(ids(&list_page(&server, "pageSize=5&pageNum=2").await), fleet[5..10]);
-    assert_eq!(ids(&list_page(&server, "pageSize=7&pageNum=3").await), fleet[14..16]);
+    assert_eq!(
+        ids(&list_page(&server, "pageSize=5&pageNum=2").await),
+        fleet[5..10]
+    );
+    assert_eq!(
+        ids(&list_page(&server, "pageSize=7&pageNum=3").await),
+        fleet[14..16]
+    );
 }
 
 #[tokio::test]
@@ -317,7 +349,10 @@ async fn what_total_says_and_what_lies_past_the_end() {
 
     let fleet = server.fleet_ids();
     server.set_paging(Paging::one_based().with_past_end(PastEnd::Null));
-    assert_eq!(list_page(&server, "pageSize=10&pageNum=3").await["instances"], Value::Null);
+    assert_eq!(
+        list_page(&server, "pageSize=10&pageNum=3").await["instances"],
+        Value::Null
+    );
     server.set_paging(Paging::one_based().with_past_end(PastEnd::RepeatLast));
     for page_num in [2, 3, 99, u64::MAX] {
         let page = list_page(&server, &format!("pageSize=10&pageNum={page_num}")).await;
@@ -341,7 +376,10 @@ async fn filters_match_part_of_name_and_product_in_any_case_and_status_exactly()
             .collect()
     };
     let page = list_page(&server, "pageSize=100&name=SPOT").await;
-    assert_eq!(names(&page), ["spot-eval-a", "spot-eval-b", "spot-reclaimed"]);
+    assert_eq!(
+        names(&page),
+        ["spot-eval-a", "spot-eval-b", "spot-reclaimed"]
+    );
     assert_eq!(page["total"], 3);
 
     // The hostile instance's product says H100 too, inside its markup.
@@ -358,7 +396,11 @@ async fn filters_match_part_of_name_and_product_in_any_case_and_status_exactly()
     );
     let page = list_page(&server, "pageSize=100&status=exited").await;
     assert_eq!(page["total"], 4);
-    let page = list_page(&server, "pageSize=100&status=exited&name=spot&productName=H100").await;
+    let page = list_page(
+        &server,
+        "pageSize=100&status=exited&name=spot&productName=H100",
+    )
+    .await;
     assert_eq!(names(&page), ["spot-reclaimed"]);
     // Percent-encoded markup is just text to match.
     let page = list_page(&server, "pageSize=100&name=%3Cscript%3E").await;
@@ -408,7 +450,10 @@ async fn empty_one_and_custom_fleets() {
         json!({ "instances": [], "total": 0 })
     );
     server.set_paging(Paging::one_based().with_past_end(PastEnd::RepeatLast));
-    assert_eq!(list_page(&server, "pageSize=20&pageNum=1").await["instances"], json!([]));
+    assert_eq!(
+        list_page(&server, "pageSize=20&pageNum=1").await["instances"],
+        json!([])
+    );
 
     server.set_fleet(Fleet::One);
     let page = list_page(&server, "pageSize=20&pageNum=1").await;
@@ -432,7 +477,10 @@ async fn empty_one_and_custom_fleets() {
     assert_eq!(page["instances"][1]["spotStatus"], "notified");
     // The list-only fields stay out of Get.
     let get = json(get_instance(&server, "7").send().await.expect("Get")).await;
-    assert_eq!(get, json!({ "id": 7, "name": "numeric id", "status": "exited" }));
+    assert_eq!(
+        get,
+        json!({ "id": 7, "name": "numeric id", "status": "exited" })
+    );
 }
 
 #[tokio::test]
@@ -440,7 +488,10 @@ async fn a_new_fleet_forgets_the_old_one_but_not_the_fixtures() {
     let server = server().await;
     assert_eq!(status_of(&server, "b2d5f8a1c4e73069").await, "running");
     server.set_fleet(Fleet::Generated(3));
-    let response = get_instance(&server, "b2d5f8a1c4e73069").send().await.expect("answers");
+    let response = get_instance(&server, "b2d5f8a1c4e73069")
+        .send()
+        .await
+        .expect("answers");
     assert_error(response, 400, "RESOURCE_NOT_FOUND").await;
     for id in server.fleet_ids() {
         assert_eq!(status_of(&server, &id).await, "running");
@@ -465,9 +516,24 @@ async fn a_generated_fleet_is_the_same_every_time_and_mixed_like_a_real_one() {
     let count = |status: &str| items.iter().filter(|i| i["status"] == status).count();
     assert_eq!(count("running"), 700);
     assert_eq!(count("exited"), 150);
-    assert_eq!(count("pulling") + count("starting") + count("stopping"), 150);
-    assert_eq!(items.iter().filter(|i| i["statusError"].is_object()).count(), 50);
-    assert_eq!(items.iter().filter(|i| i["spotStatus"] == "notified").count(), 50);
+    assert_eq!(
+        count("pulling") + count("starting") + count("stopping"),
+        150
+    );
+    assert_eq!(
+        items
+            .iter()
+            .filter(|i| i["statusError"].is_object())
+            .count(),
+        50
+    );
+    assert_eq!(
+        items
+            .iter()
+            .filter(|i| i["spotStatus"] == "notified")
+            .count(),
+        50
+    );
     let distinct: HashSet<&str> = items.iter().map(|i| i["id"].as_str().unwrap()).collect();
     assert_eq!(distinct.len(), 1000);
     assert!(distinct.iter().all(|id| id.len() == 16));
@@ -495,14 +561,23 @@ async fn statuses_move_in_the_list_and_in_get_together() {
             .find(|i| i["id"] == id)
             .map(|i| i["status"].as_str().unwrap().to_owned())
     };
-    assert_eq!(listed(list_page(&server, "pageSize=100").await).as_deref(), Some("starting"));
+    assert_eq!(
+        listed(list_page(&server, "pageSize=100").await).as_deref(),
+        Some("starting")
+    );
     assert_eq!(status_of(&server, id).await, "starting");
     tokio::time::sleep(step + Duration::from_millis(100)).await;
-    assert_eq!(listed(list_page(&server, "pageSize=100").await).as_deref(), Some("running"));
+    assert_eq!(
+        listed(list_page(&server, "pageSize=100").await).as_deref(),
+        Some("running")
+    );
     assert_eq!(status_of(&server, id).await, "running");
 
     assert!(server.set_status(id, "exited"));
-    assert_eq!(listed(list_page(&server, "pageSize=100").await).as_deref(), Some("exited"));
+    assert_eq!(
+        listed(list_page(&server, "pageSize=100").await).as_deref(),
+        Some("exited")
+    );
     let page = list_page(&server, "pageSize=100&status=exited").await;
     assert!(ids(&page).contains(&id.to_owned()));
 }
@@ -523,7 +598,10 @@ async fn an_instance_created_while_paging_shifts_the_next_page() {
     assert!(server.remove_from_fleet("fresh-0001"));
     assert!(!server.remove_from_fleet("fresh-0001"));
     assert_eq!(server.fleet_ids(), fleet);
-    assert_eq!(ids(&list_page(&server, "pageSize=10&pageNum=2").await), fleet[10..20]);
+    assert_eq!(
+        ids(&list_page(&server, "pageSize=10&pageNum=2").await),
+        fleet[10..20]
+    );
 }
 
 #[tokio::test]
@@ -562,7 +640,9 @@ async fn list_failures_come_as_set_then_the_list_returns() {
 
     server.fail_list_next("ok-html", 1);
     let response = get_path(&server, &url).send().await.expect("answers");
-    assert!(header(&response, "content-type").unwrap().starts_with("text/html"));
+    assert!(header(&response, "content-type")
+        .unwrap()
+        .starts_with("text/html"));
 
     server.fail_list_next("hang", 1);
     let err = get_path(&server, &url)
@@ -573,10 +653,16 @@ async fn list_failures_come_as_set_then_the_list_returns() {
     assert!(err.is_timeout(), "{err}");
 
     server.fail_list_next("drop", 1);
-    let err = get_path(&server, &url).send().await.expect_err("drop does not answer");
+    let err = get_path(&server, &url)
+        .send()
+        .await
+        .expect_err("drop does not answer");
     assert!(!err.is_timeout() && err.status().is_none(), "{err}");
 
-    assert_eq!(list_page(&server, "pageSize=20&pageNum=1").await["total"], 16);
+    assert_eq!(
+        list_page(&server, "pageSize=20&pageNum=1").await["total"],
+        16
+    );
 }
 
 #[tokio::test]
@@ -619,7 +705,10 @@ async fn list_requests_are_recorded_like_the_others() {
     let recorded = server.requests();
     assert_eq!(recorded.len(), 1);
     assert_eq!(recorded[0].path, LIST_PATH);
-    assert_eq!(recorded[0].query.as_deref(), Some("pageSize=20&pageNum=0&name=a%26b"));
+    assert_eq!(
+        recorded[0].query.as_deref(),
+        Some("pageSize=20&pageNum=0&name=a%26b")
+    );
     assert_eq!(
         recorded[0].authorization.as_deref(),
         Some(format!("Bearer {TEST_API_KEY}").as_str())

@@ -100,7 +100,10 @@ async fn put_instance_replaces_a_script_in_progress() {
     let server = server().await;
     server.play_statuses(
         FULL_ID,
-        &[("creating", Duration::ZERO), ("running", Duration::from_millis(200))],
+        &[
+            ("creating", Duration::ZERO),
+            ("running", Duration::from_millis(200)),
+        ],
     );
     assert_eq!(status(&server).await, "creating");
     let mut changed = server.instance(FULL_ID).expect("the full fixture");
@@ -108,4 +111,37 @@ async fn put_instance_replaces_a_script_in_progress() {
     server.put_instance(changed);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(status(&server).await, "exited");
+}
+
+#[tokio::test]
+async fn slow_and_truncated_on_demand_use_the_instance_itself() {
+    let server = server().await;
+    server.fail_next(FULL_ID, "ok-truncated", 1);
+    let response = get_instance(&server, FULL_ID)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), 200);
+    let body = response.text().await.expect("body");
+    let full = fake_novita::fixture("full").expect("the full fixture");
+    assert!(full.starts_with(&body) && body.len() < full.len(), "{body}");
+
+    server.fail_next(FULL_ID, "slow-100", 1);
+    assert!(server.set_status(FULL_ID, "exited"));
+    let body = json(
+        get_instance(&server, FULL_ID)
+            .send()
+            .await
+            .expect("answers"),
+    )
+    .await;
+    assert_eq!(body["id"], FULL_ID);
+    assert_eq!(body["status"], "exited");
+}
+
+#[tokio::test]
+#[should_panic(expected = "is not a scenario id")]
+async fn an_unknown_scenario_on_demand_panics() {
+    let server = server().await;
+    server.fail_next(FULL_ID, "fail-503", 1);
 }
