@@ -69,6 +69,7 @@
 //! | [`actions`](FakeNovita::actions) | every POST to an action path (refused, failed or accepted): action, `instanceId`, the request |
 //! | [`put_instance`](FakeNovita::put_instance), [`instance`](FakeNovita::instance), [`set_status`](FakeNovita::set_status) | change what Get (and, for listed instances, the list) answers; stops a status script |
 //! | [`play_statuses`](FakeNovita::play_statuses) | plays statuses on a clock, seen by Get and the list alike |
+//! | [`advance_status`](FakeNovita::advance_status) | plays the next step of an instance's script (an action's or `play_statuses`') now, whatever the clock |
 //! | [`fail_next`](FakeNovita::fail_next)`(id, scenario, n)` | the next n Get Instance calls for `id` |
 //! | [`fail_list_next`](FakeNovita::fail_list_next)`(scenario, n)` | the next n list calls (every page counts) |
 //! | [`fail_action_next`](FakeNovita::fail_action_next)`(id, scenario, n)` | the next n actions on `id` |
@@ -130,7 +131,8 @@
 //! # Actions
 //!
 //! See the `actions` module: an accepted action moves the instance through three statuses
-//! one [`set_action_step`](FakeNovita::set_action_step) apart; start needs `exited`, stop and
+//! one [`set_action_step`](FakeNovita::set_action_step) apart (or, with a long step, when
+//! [`advance_status`](FakeNovita::advance_status) says); start needs `exited`, stop and
 //! restart need `running`, delete anything but `toRemove` / `removing` / `removed`; otherwise
 //! 400 `OPERATION_LIMIT`. A body without a string `instanceId` is 400 `INVALID_PARAMETER`.
 //!
@@ -288,6 +290,12 @@ impl FakeNovita {
     /// 2 s)]`. See [`AppState::play_statuses`].
     pub fn play_statuses(&self, id: &str, steps: &[(&str, Duration)]) {
         self.state.play_statuses(id, steps);
+    }
+
+    /// Plays the next status of `id`'s script (an action's or [`FakeNovita::play_statuses`]')
+    /// now. See [`AppState::advance_status`].
+    pub fn advance_status(&self, id: &str) -> Option<String> {
+        self.state.advance_status(id)
     }
 
     /// Makes the next `times` Get Instance answers for `id` those of a scenario id, such as

@@ -44,6 +44,13 @@ impl StatusScript {
         Some(self.steps[due - 1].1.clone())
     }
 
+    /// The next step not played yet, played now whatever the clock says.
+    pub(crate) fn play_next(&mut self) -> Option<String> {
+        let (_, status) = self.steps.get(self.played)?;
+        self.played += 1;
+        Some(status.clone())
+    }
+
     pub(crate) fn is_done(&self) -> bool {
         self.played == self.steps.len()
     }

@@ -2,8 +2,8 @@
 //! while it runs), which of them the list holds, how it pages, what actions and metrics do,
 //! every request it saw, and whether it has been told to stop.
 //!
-//! Locks are taken in one order, scripts → instances → fleet, and the others (settings,
-//! metrics cases, failures, requests) alone, so no two requests can wait on each other.
+//! Locks are taken in one order, scripts → instances → fleet → metrics cases, and the others
+//! (settings, failures, requests) alone, so no two requests can wait on each other.
 
 use std::collections::HashMap;
 use std::io;
@@ -184,6 +184,22 @@ impl AppState {
     /// answers with the latest status whose offset has passed. A new script replaces the old.
     pub fn play_statuses(&self, id: &str, steps: &[(&str, Duration)]) {
         lock(&self.inner.scripts).insert(id.to_owned(), StatusScript::new(steps));
+    }
+
+    /// Plays the next step of the instance's status script (from an action or
+    /// [`AppState::play_statuses`]) now instead of when its time comes, and returns the
+    /// status it set; None when nothing is left to play. With a long action step this makes
+    /// an action's middle and last statuses happen exactly when a test says.
+    pub fn advance_status(&self, id: &str) -> Option<String> {
+        let mut scripts = lock(&self.inner.scripts);
+        let mut instances = lock(&self.inner.instances);
+        let script = scripts.get_mut(id)?;
+        let status = script.play_next()?;
+        write_status(&mut instances, id, &status);
+        if script.is_done() {
+            scripts.remove(id);
+        }
+        Some(status)
     }
 
     /// Brings a scripted instance's status up to date before it is served.

@@ -580,6 +580,16 @@ async fn statuses_move_in_the_list_and_in_get_together() {
     );
     let page = list_page(&server, "pageSize=100&status=exited").await;
     assert!(ids(&page).contains(&id.to_owned()));
+
+    // A replaced instance shows in the list, list-only fields included.
+    let mut changed = server.instance(id).expect("a fleet member");
+    changed["name"] = json!("renamed");
+    changed["spotStatus"] = json!("reclaiming");
+    server.put_instance(changed);
+    let page = list_page(&server, "pageSize=100&name=renamed").await;
+    assert_eq!(ids(&page), [id]);
+    assert_eq!(page["instances"][0]["spotStatus"], "reclaiming");
+    assert_eq!(page["instances"][0]["productName"], "NVIDIA L40S 48GB");
 }
 
 #[tokio::test]

@@ -145,3 +145,17 @@ async fn an_unknown_scenario_on_demand_panics() {
     let server = server().await;
     server.fail_next(FULL_ID, "fail-503", 1);
 }
+
+#[tokio::test]
+async fn advance_status_plays_a_script_step_by_step_whatever_the_clock() {
+    let server = server().await;
+    let hour = Duration::from_secs(3600);
+    server.play_statuses(FULL_ID, &[("stopping", hour), ("exited", hour * 2)]);
+    assert_eq!(status(&server).await, "running");
+    assert_eq!(server.advance_status(FULL_ID).as_deref(), Some("stopping"));
+    assert_eq!(status(&server).await, "stopping");
+    assert_eq!(server.advance_status(FULL_ID).as_deref(), Some("exited"));
+    assert_eq!(server.advance_status(FULL_ID), None);
+    assert_eq!(status(&server).await, "exited");
+    assert_eq!(server.advance_status("min-0001"), None, "nothing scripted");
+}
