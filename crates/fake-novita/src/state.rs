@@ -347,7 +347,7 @@ impl AppState {
     ///
     /// # Panics
     /// When the status is not 2xx, or is 204 with a body: a test mistake, not a scenario
-    /// (failures are [`AppState::fail_next`]'s job).
+    /// (failures are [`crate::FakeNovita::fail_action_next`]'s job).
     pub fn set_action_answer(&self, status: u16, body: &str) {
         let status = StatusCode::from_u16(status)
             .ok()
