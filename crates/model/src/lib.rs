@@ -7,15 +7,18 @@
 
 pub mod address;
 pub mod api;
+pub mod fleet;
 pub mod format;
 pub mod instance;
 mod lenient;
 pub mod links;
+pub mod list;
 pub mod logs;
 pub mod refresh;
 pub mod secrets;
 pub mod settings;
 pub mod status;
+pub mod window;
 
 pub use api::{ApiError, ErrorKind};
 pub use instance::{

@@ -22,6 +22,10 @@ fn every_fixture_file_parses() {
         let path = entry.expect("dir entry").path();
         if path.extension().is_some_and(|e| e == "json") {
             let text = std::fs::read_to_string(&path).expect("read fixture");
+            // The fleets (a list of records, a List Instances body) are read by tests/list.rs.
+            if text.trim_start().starts_with('[') || text.contains("\"instances\"") {
+                continue;
+            }
             Instance::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             count += 1;
         }

@@ -1,0 +1,339 @@
+//! What the fleet screen makes of the list: the summary by tone, the search box and the tone
+//! filter, the sort (what needs attention first by default), how many need attention (for the
+//! tab title), and the words for status changes, each announced once however many places
+//! (the list, an instance's own view, a watch card) see it.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::format::{expiry, utc_date_time, Expiry};
+use crate::list::ListItem;
+use crate::status::{Status, Tone};
+
+/// The tones in the order the summary names them.
+pub const SUMMARY_TONES: [Tone; 5] = [
+    Tone::Ok,
+    Tone::Progress,
+    Tone::Error,
+    Tone::Stopped,
+    Tone::Unknown,
+];
+
+/// The word the summary uses for a tone: "9 running, 3 in progress, 1 failed".
+pub fn tone_word(tone: Tone) -> &'static str {
+    match tone {
+        Tone::Ok => "running",
+        Tone::Progress => "in progress",
+        Tone::Error => "failed",
+        Tone::Stopped => "stopped",
+        Tone::Unknown => "unknown",
+    }
+}
+
+/// The tone a `tone=` address parameter names (`data-tone` values); `None` for anything else.
+pub fn tone_from_str(raw: &str) -> Option<Tone> {
+    SUMMARY_TONES.into_iter().find(|t| t.as_str() == raw.trim())
+}
+
+/// How many instances have each tone, in [`SUMMARY_TONES`] order.
+pub fn count_by_tone(items: &[Arc<ListItem>]) -> [usize; 5] {
+    let mut counts = [0; 5];
+    for item in items {
+        let tone = item.instance.tone();
+        if let Some(i) = SUMMARY_TONES.iter().position(|t| *t == tone) {
+            counts[i] += 1;
+        }
+    }
+    counts
+}
+
+/// "16 instances: 9 running, 3 in progress, 1 failed, 3 stopped" (tones with none left out).
+pub fn describe(counts: &[usize; 5]) -> String {
+    let total: usize = counts.iter().sum();
+    let parts: Vec<String> = SUMMARY_TONES
+        .iter()
+        .zip(counts)
+        .filter(|(_, n)| **n > 0)
+        .map(|(tone, n)| format!("{n} {}", tone_word(*tone)))
+        .collect();
+    let noun = if total == 1 { "instance" } else { "instances" };
+    match parts.is_empty() {
+        true => format!("{total} {noun}"),
+        false => format!("{total} {noun}: {}", parts.join(", ")),
+    }
+}
+
+/// Whether an instance needs someone to look at it: failed, in a status nobody knows, or a
+/// spot instance whose reclaim has been announced.
+pub fn needs_attention(item: &ListItem) -> bool {
+    matches!(item.instance.tone(), Tone::Error | Tone::Unknown) || item.spot.is_warning()
+}
+
+/// The search box and the tone filter: rows whose name, ID, product or cluster contain
+/// `query` (any case; an empty query keeps everything) and whose tone is `tone` (if any).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Lower case, trimmed.
+    needle: String,
+    tone: Option<Tone>,
+}
+
+impl Filter {
+    pub fn new(query: &str, tone: Option<Tone>) -> Filter {
+        Filter {
+            needle: query.trim().to_lowercase(),
+            tone,
+        }
+    }
+
+    pub fn keeps(&self, item: &ListItem) -> bool {
+        self.tone.is_none_or(|t| item.instance.tone() == t)
+            && item.search_text.contains(self.needle.as_str())
+    }
+
+    /// Whether it keeps everything (nothing typed, no tone chosen).
+    pub fn is_empty(&self) -> bool {
+        self.needle.is_empty() && self.tone.is_none()
+    }
+}
+
+/// A column the table sorts by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    Name,
+    /// By how much attention the status needs: failed, in progress, unknown, stopped,
+    /// running.
+    Status,
+    Gpus,
+    Cluster,
+    Billing,
+    Image,
+    Expiry,
+}
+
+impl Column {
+    pub const ALL: [Column; 7] = [
+        Column::Name,
+        Column::Status,
+        Column::Gpus,
+        Column::Cluster,
+        Column::Billing,
+        Column::Image,
+        Column::Expiry,
+    ];
+
+    /// The heading.
+    pub fn label(self) -> &'static str {
+        match self {
+            Column::Name => "Name",
+            Column::Status => "Status",
+            Column::Gpus => "GPUs",
+            Column::Cluster => "Cluster",
+            Column::Billing => "Billing",
+            Column::Image => "Image",
+            Column::Expiry => "Expires",
+        }
+    }
+
+    /// The `data-column` value of the sort buttons.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Column::Name => "name",
+            Column::Status => "status",
+            Column::Gpus => "gpus",
+            Column::Cluster => "cluster",
+            Column::Billing => "billing",
+            Column::Image => "image",
+            Column::Expiry => "expiry",
+        }
+    }
+}
+
+/// The order of the table. The default puts what needs attention first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sort {
+    pub column: Column,
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    fn default() -> Sort {
+        Sort {
+            column: Column::Status,
+            descending: false,
+        }
+    }
+}
+
+impl Sort {
+    /// The sort after pressing `column`'s heading: the same column turns round, another
+    /// starts ascending.
+    pub fn pressed(self, column: Column) -> Sort {
+        Sort {
+            column,
+            descending: self.column == column && !self.descending,
+        }
+    }
+
+    /// `aria-sort` for `column`'s heading.
+    pub fn aria(self, column: Column) -> &'static str {
+        match (self.column == column, self.descending) {
+            (false, _) => "none",
+            (true, false) => "ascending",
+            (true, true) => "descending",
+        }
+    }
+
+    /// Sorts in place. Ties go by name, then ID, so the order never depends on the server's.
+    pub fn apply(self, items: &mut [Arc<ListItem>]) {
+        items.sort_by(|a, b| {
+            let by_column = compare(self.column, a, b);
+            let by_column = if self.descending {
+                by_column.reverse()
+            } else {
+                by_column
+            };
+            by_column
+                .then_with(|| compare(Column::Name, a, b))
+                .then_with(|| a.id().cmp(b.id()))
+        });
+    }
+}
+
+fn attention_rank(tone: Tone) -> u8 {
+    match tone {
+        Tone::Error => 0,
+        Tone::Progress => 1,
+        Tone::Unknown => 2,
+        Tone::Stopped => 3,
+        Tone::Ok => 4,
+    }
+}
+
+/// Text in any case, without allocating; nothing ("" or "—") after everything.
+fn text_cmp(a: &str, b: &str) -> Ordering {
+    let blank = |s: &str| matches!(s.trim(), "" | "—");
+    blank(a).cmp(&blank(b)).then_with(|| {
+        a.bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    })
+}
+
+/// A sortable expiry: soonest first, then the ones that never expire, then unknown.
+fn expiry_key(item: &ListItem) -> (u8, i64) {
+    match expiry(&item.instance.end_time) {
+        Expiry::At(at) => (0, at),
+        Expiry::Never => (1, 0),
+        _ => (2, 0),
+    }
+}
+
+fn compare(column: Column, a: &ListItem, b: &ListItem) -> Ordering {
+    let (ia, ib) = (&a.instance, &b.instance);
+    match column {
+        Column::Name => text_cmp(ia.display_name(), ib.display_name()),
+        Column::Status => attention_rank(ia.tone())
+            .cmp(&attention_rank(ib.tone()))
+            .then_with(|| b.spot.is_warning().cmp(&a.spot.is_warning())),
+        Column::Gpus => text_cmp(&a.product, &b.product).then_with(|| {
+            let count = |i: &crate::Instance| i.gpu_num.trim().parse::<u32>().unwrap_or(0);
+            count(ia).cmp(&count(ib))
+        }),
+        Column::Cluster => text_cmp(a.cluster(), b.cluster()),
+        Column::Billing => text_cmp(&a.billing().0, &b.billing().0)
+            .then_with(|| text_cmp(a.spot.label(), b.spot.label())),
+        Column::Image => text_cmp(&ia.image_url, &ib.image_url),
+        Column::Expiry => expiry_key(a).cmp(&expiry_key(b)),
+    }
+}
+
+/// The expiry column: "no expiry", "in 35 days", "expired 7 days ago", "—"; with the full
+/// date for the cell's title.
+pub fn expiry_cell(end_time: &str, now_unix: i64) -> (String, String) {
+    match expiry(end_time) {
+        Expiry::Never => ("no expiry".into(), "Pay as you go: no expiry".into()),
+        Expiry::NotReported => ("—".into(), "Not reported".into()),
+        Expiry::Unreadable(raw) => ("unreadable".into(), format!("Unreadable: {raw}")),
+        Expiry::At(at) => {
+            let days = (at - now_unix).abs() / 86_400;
+            let span = match days {
+                0 => "today".to_string(),
+                1 => "1 day".to_string(),
+                d => format!("{d} days"),
+            };
+            let short = match (at >= now_unix, days) {
+                (true, 0) => "today".to_string(),
+                (false, 0) => "expired today".to_string(),
+                (true, _) => format!("in {span}"),
+                (false, _) => format!("expired {span} ago"),
+            };
+            (short, utc_date_time(at))
+        }
+    }
+}
+
+/// A status change to announce.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub name: String,
+    pub from: Status,
+    pub to: Status,
+}
+
+fn status_word(s: &Status) -> &str {
+    match s.as_api_str() {
+        "" => "unknown",
+        raw => raw,
+    }
+}
+
+/// The last status seen of every instance, wherever it was seen (the list, an instance's
+/// view, a watch card), so each change is announced once however many of them see it.
+#[derive(Clone, Debug, Default)]
+pub struct LastSeen(BTreeMap<String, Status>);
+
+impl LastSeen {
+    /// Records `status` for `id`; the change when it differs from the last one seen. The
+    /// first sighting of an instance is not a change.
+    pub fn observe(&mut self, id: &str, name: &str, status: &Status) -> Option<Change> {
+        match self.0.get_mut(id) {
+            Some(last) if last == status => None,
+            Some(last) => Some(Change {
+                name: name.to_string(),
+                from: std::mem::replace(last, status.clone()),
+                to: status.clone(),
+            }),
+            None => {
+                self.0.insert(id.to_string(), status.clone());
+                None
+            }
+        }
+    }
+}
+
+/// How many changes one announcement names before it says "and N more".
+pub const NAMED_CHANGES: usize = 3;
+
+/// The title and body of a notice of `changes` (`None` when there are none): one change is
+/// ("name", "running → stopping"); several are ("3 status changes", "a: x → y; b: ...").
+/// The polite live region reads "title: body".
+pub fn notice(changes: &[Change]) -> Option<(String, String)> {
+    let line = |c: &Change| format!("{} → {}", status_word(&c.from), status_word(&c.to));
+    match changes {
+        [] => None,
+        [one] => Some((one.name.clone(), line(one))),
+        many => {
+            let mut named: Vec<String> = many
+                .iter()
+                .take(NAMED_CHANGES)
+                .map(|c| format!("{}: {}", c.name, line(c)))
+                .collect();
+            if many.len() > NAMED_CHANGES {
+                named.push(format!("and {} more", many.len() - NAMED_CHANGES));
+            }
+            Some((format!("{} status changes", many.len()), named.join("; ")))
+        }
+    }
+}
