@@ -1,7 +1,10 @@
-//! Built-in sample instances for the Demo button: real fixture bodies, parsed by the same
-//! lenient model as API answers, so the demo shows exactly what a real load would.
+//! Built-in sample instances for the Demo button, and a sample fleet (`?demo=fleet`): real
+//! fixture bodies, parsed by the same lenient model as API answers, so the demo shows exactly
+//! what a real load would.
 
 use crate::api::instance::Fetched;
+use instance_model::list::{FleetList, Page, Pager};
+use serde_json::Value;
 
 /// (sample id, tab label, body)
 pub const SAMPLES: [(&str, &str, &str); 3] = [
@@ -22,6 +25,12 @@ pub const SAMPLES: [(&str, &str, &str); 3] = [
     ),
 ];
 
+/// The sample fleet: a List Instances body whose entries include the three samples.
+const FLEET_BODY: &str = include_str!("../tests/fixtures/demo-fleet.json");
+
+/// What `?demo=` says to show the sample fleet.
+pub const FLEET: &str = "fleet";
+
 pub fn first_id() -> &'static str {
     SAMPLES[0].0
 }
@@ -37,7 +46,29 @@ pub fn resolve(asked: Option<&str>) -> &'static str {
         .map_or(first_id(), |(id, _, _)| id)
 }
 
+/// The full view of a sample: one of the three, or else the sample fleet's entry (which has
+/// only the fields the list carries).
 pub fn sample(id: &str) -> Option<Fetched> {
-    let (_, _, body) = SAMPLES.iter().find(|(sample_id, _, _)| *sample_id == id)?;
-    Fetched::read(body.to_string()).ok()
+    if let Some((_, _, body)) = SAMPLES.iter().find(|(sample_id, _, _)| *sample_id == id) {
+        return Fetched::read(body.to_string()).ok();
+    }
+    let Ok(Value::Object(mut fleet)) = serde_json::from_str(FLEET_BODY) else {
+        return None;
+    };
+    let Some(Value::Array(entries)) = fleet.remove("instances") else {
+        return None;
+    };
+    let entry = entries
+        .into_iter()
+        .find(|e| e.get("id").and_then(Value::as_str) == Some(id))?;
+    Fetched::read(entry.to_string()).ok()
+}
+
+/// The sample fleet, read as a real list would be.
+pub fn fleet() -> FleetList {
+    let mut pager = Pager::new();
+    if let Ok(page) = Page::read(FLEET_BODY) {
+        pager.take(page);
+    }
+    pager.finish()
 }

@@ -94,22 +94,33 @@ impl Env for WebEnv {
     }
 
     fn push_search(&self, search: &str) {
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        // The path the page was opened on is kept: the app may live under any sub-path.
-        let Ok(path) = window.location().pathname() else {
-            return;
-        };
-        if let Ok(history) = window.history() {
-            let _ =
-                history.push_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{search}")));
-        }
+        set_search(search, true);
+    }
+
+    fn replace_search(&self, search: &str) {
+        set_search(search, false);
     }
 
     fn notify(&self, title: &str, body: &str) {
         super::notify::show(title, body);
     }
+}
+
+/// Puts `search` in the address bar, as a new history entry (`push`) or in place of the
+/// current one. The path the page was opened on is kept: the app may live under any sub-path.
+fn set_search(search: &str, push: bool) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let (Ok(path), Ok(history)) = (window.location().pathname(), window.history()) else {
+        return;
+    };
+    let url = format!("{path}{search}");
+    let _ = if push {
+        history.push_state_with_url(&JsValue::NULL, "", Some(&url))
+    } else {
+        history.replace_state_with_url(&JsValue::NULL, "", Some(&url))
+    };
 }
 
 fn storage(store: Store) -> Option<web_sys::Storage> {

@@ -89,6 +89,9 @@ pub trait Env {
     fn search(&self) -> String;
     /// Puts `search` in the address bar (same path) as a new history entry.
     fn push_search(&self, search: &str);
+    /// Puts `search` in the address bar in place of the current entry (typing in a search
+    /// box must not make one history entry per key).
+    fn replace_search(&self, search: &str);
     /// A desktop notification, if the user allowed them.
     fn notify(&self, title: &str, body: &str);
 }

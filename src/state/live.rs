@@ -1,6 +1,6 @@
 //! One remote thing kept fresh: the data last fetched, the last failure, the one request in
 //! flight, and the timer for the next fetch. An instance's [`Tracker`](super::Tracker) is
-//! one; the fleet's list will be another. When to fetch again is the pure rule in
+//! one; the fleet's list ([`super::fleet::Fleet`]) is another. When to fetch again is the pure rule in
 //! [`instance_model::refresh`]; this module only carries it out.
 //!
 //! What a view shows for it is decided once, by [`Live::phase`]: nothing yet, loading, data,
@@ -121,6 +121,11 @@ impl<T: Send + Sync + PartialEq + 'static> Live<T> {
         self.failure.get()
     }
 
+    /// The same, as a signal for components that show it whatever `T` is.
+    pub fn failure_signal(&self) -> Signal<Option<Failure>> {
+        self.failure.into()
+    }
+
     /// When the data on screen was fetched, ms since the epoch (reactive).
     pub fn fetched_at(&self) -> f64 {
         self.fetched_at.get()
@@ -149,6 +154,11 @@ impl<T: Send + Sync + PartialEq + 'static> Live<T> {
     pub fn deactivate(&self) {
         self.active.set_value(false);
         self.timer.set_value(None);
+        self.abandon();
+    }
+
+    /// Abandons the request in flight, if any: it is aborted and its answer ignored.
+    pub fn abandon(&self) {
         if self.in_flight.with_value(Option::is_some) {
             self.in_flight.set_value(None);
             self.loading.set(false);

@@ -1,13 +1,16 @@
-//! What the page holds, shared through context: the key and settings, what is on screen, the
-//! watch list, and one [`Tracker`] per instance being looked at. Components read the public
-//! read-only signals and call the methods here, which are the only place that changes them,
-//! so the rules (a new load clears an old error, the address bar follows the instance, shown
-//! and watched instances keep themselves fresh, nothing else does) live in one place.
+//! What the page holds, shared through context: the key and settings, what is on screen (a
+//! [`Screen`]: the start, the fleet, or one instance), the watch list, one [`Tracker`] per
+//! instance being looked at, and the fleet's list ([`fleet::Fleet`]). Components read the
+//! public read-only signals and call the methods here, which are the only place that changes
+//! them, so the rules (a new load clears an old error, the address bar follows what is on
+//! screen, shown and watched things keep themselves fresh, nothing else does, a status change
+//! is announced once) live in one place.
 //!
 //! Everything the state needs from the browser goes through [`Env`], so these rules are
 //! tested natively (`tests/state.rs`) with a fake clock, fake timers and a fake network.
 
 pub mod env;
+pub mod fleet;
 pub mod live;
 mod saved;
 pub mod tracker;
@@ -15,7 +18,9 @@ mod trackers;
 
 use crate::demo;
 use env::{Cancel, Env};
+use fleet::Fleet;
 use instance_model::address::{self, View};
+use instance_model::fleet::{notice, LastSeen};
 use instance_model::refresh::RefreshSetting;
 use instance_model::settings::{Config, DEFAULT_API_BASE};
 use instance_model::Status;
@@ -40,6 +45,18 @@ pub struct Current {
     pub demo: bool,
 }
 
+/// What the page shows below the form. With a key held and nothing else asked for, the fleet;
+/// without a key, the start (what to do first).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Start,
+    /// Every instance the key can see, or the demo's sample fleet.
+    Fleet {
+        demo: bool,
+    },
+    Instance(Current),
+}
+
 #[derive(Clone, Copy)]
 pub struct AppState {
     api_key: RwSignal<String>,
@@ -48,7 +65,7 @@ pub struct AppState {
     api_base_source: RwSignal<BaseSource>,
     config: RwSignal<Option<Config>>,
     config_warning: RwSignal<Option<String>>,
-    current: RwSignal<Option<Current>>,
+    screen: RwSignal<Screen>,
     pinned: RwSignal<Vec<String>>,
     linked: RwSignal<Vec<String>>,
     refresh_setting: RwSignal<RefreshSetting>,
@@ -59,6 +76,9 @@ pub struct AppState {
     /// Whether the tab is visible (refresh pauses while it is not). Nothing shows it.
     visible: StoredValue<bool>,
     trackers: StoredValue<Trackers>,
+    fleet: Fleet,
+    /// The last status seen of each instance, so a change is announced once wherever seen.
+    seen: StoredValue<LastSeen>,
     /// The pending disposal of trackers no longer wanted.
     sweep: StoredValue<Option<Cancel>, LocalStorage>,
     env: StoredValue<Rc<dyn Env>, LocalStorage>,
@@ -96,9 +116,17 @@ impl AppState {
         self.config_warning.get()
     }
 
-    /// The instance on screen.
+    /// What is on screen.
+    pub fn screen(&self) -> Screen {
+        self.screen.get()
+    }
+
+    /// The instance on screen, when one is.
     pub fn current(&self) -> Option<Current> {
-        self.current.get()
+        self.screen.with(|s| match s {
+            Screen::Instance(c) => Some(c.clone()),
+            _ => None,
+        })
     }
 
     /// Watched instance IDs kept on this device, in the order pinned.
@@ -165,7 +193,7 @@ impl AppState {
             api_base_source: RwSignal::new(base_source),
             config: RwSignal::new(None),
             config_warning: RwSignal::new(None),
-            current: RwSignal::new(None),
+            screen: RwSignal::new(Screen::Start),
             pinned: RwSignal::new(watched),
             linked: RwSignal::new(Vec::new()),
             refresh_setting: RwSignal::new(refresh),
@@ -175,6 +203,8 @@ impl AppState {
             now_ms: RwSignal::new(now),
             visible: StoredValue::new(true),
             trackers: StoredValue::new(trackers),
+            fleet: Fleet::new(),
+            seen: StoredValue::new(LastSeen::default()),
             sweep: StoredValue::new_local(None),
             env: StoredValue::new_local(env),
         }
@@ -203,18 +233,24 @@ impl AppState {
         self.announcement.set(text.into());
     }
 
-    /// A tracker saw an instance's status change: said once in the live region, and as a
-    /// desktop notification when they are on.
-    fn status_changed(&self, name: &str, from: &Status, to: &Status) {
-        let word = |s: &Status| match s.as_api_str() {
-            "" => "unknown".to_string(),
-            raw => raw.to_string(),
-        };
-        let change = format!("{} → {}", word(from), word(to));
-        if self.notifications.get_untracked() {
-            self.env().notify(name, &change);
+    /// Statuses seen (by a tracker, or in the fleet's list), as (ID, name, status): the
+    /// changes since each instance was last seen anywhere are said once, together, in the
+    /// live region, and as one desktop notification when they are on.
+    fn saw_statuses(&self, seen: Vec<(String, String, Status)>) {
+        let changes: Vec<_> = self
+            .seen
+            .try_update_value(|last| {
+                seen.iter()
+                    .filter_map(|(id, name, status)| last.observe(id, name, status))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some((title, body)) = notice(&changes) {
+            if self.notifications.get_untracked() {
+                self.env().notify(&title, &body);
+            }
+            self.announce(format!("{title}: {body}"));
         }
-        self.announce(format!("{name}: {change}"));
     }
 
     /// The clock moved on (once a second), for the "as of" lines.
@@ -272,6 +308,7 @@ impl AppState {
                 }
             }
         }
+        self.fleet_key_changed();
     }
 
     pub fn set_remember_key(&self, remember: bool) {
@@ -291,6 +328,9 @@ impl AppState {
         self.refresh_setting.set(setting);
         for t in self.active_trackers() {
             t.reschedule(*self);
+        }
+        if let Some(demo) = self.active_fleet() {
+            self.reschedule_fleet(demo);
         }
     }
 
@@ -312,6 +352,13 @@ impl AppState {
                 t.reschedule(*self);
             }
         }
+        if let Some(demo) = self.active_fleet() {
+            if fetch_now {
+                self.fetch_fleet(demo);
+            } else {
+                self.reschedule_fleet(demo);
+            }
+        }
     }
 
     // --- what is on screen ---------------------------------------------------------------
@@ -327,9 +374,14 @@ impl AppState {
             .collect();
         self.linked.set(linked);
         match address.view {
+            View::Demo(Some(sample)) if sample == demo::FLEET => self.show_demo_fleet(),
             View::Demo(sample) => self.show_demo(demo::resolve(sample.as_deref())),
             View::Instance(id) => self.show_instance(&id, false),
-            View::Fleet { .. } | View::Home => self.show_nothing(),
+            View::Fleet { query, tone } => self.open_fleet_address(query, &tone),
+            View::Home if self.key_for_request().is_some() => {
+                self.open_fleet_address(String::new(), "")
+            }
+            View::Home => self.show_nothing(),
         }
     }
 
@@ -361,7 +413,7 @@ impl AppState {
         if let Some(tracker) = tracker {
             tracker.clear_failure();
         }
-        self.current.set(Some(Current {
+        self.screen.set(Screen::Instance(Current {
             id: id.to_string(),
             demo: false,
         }));
@@ -381,19 +433,29 @@ impl AppState {
         }
     }
 
+    /// The same in place of the current history entry.
+    fn replace_view(&self, view: View) {
+        let env = self.env();
+        let watch = address::parse(&env.search()).watch;
+        let search = address::search_for(&view, &watch);
+        if search != env.search() {
+            env.replace_search(&search);
+        }
+    }
+
     /// Shows one of the built-in samples, with no key and no network.
     pub fn show_demo(&self, sample_id: &str) {
         self.form_hint.set(None);
-        self.current.set(Some(Current {
+        self.screen.set(Screen::Instance(Current {
             id: sample_id.to_string(),
             demo: true,
         }));
         self.sync_active();
     }
 
-    /// Clears the screen (the address asks for no instance).
+    /// Shows the start: the address asks for nothing and there is no key to list with.
     pub fn show_nothing(&self) {
-        self.current.set(None);
+        self.screen.set(Screen::Start);
         self.sync_active();
     }
 
@@ -401,6 +463,8 @@ impl AppState {
     pub fn refresh(&self) {
         if let Some(t) = self.current_tracker_untracked() {
             t.fetch(*self);
+        } else if let Some(demo) = self.active_fleet() {
+            self.fetch_fleet(demo);
         }
     }
 
@@ -413,15 +477,11 @@ impl AppState {
 
     /// The tracker of the instance on screen (reactive on which one that is).
     pub fn current_tracker(&self) -> Option<Tracker> {
-        self.current
-            .with(|c| c.clone())
-            .and_then(|c| self.tracker(&c.id, c.demo))
+        self.current().and_then(|c| self.tracker(&c.id, c.demo))
     }
 
     fn current_tracker_untracked(&self) -> Option<Tracker> {
-        self.current
-            .get_untracked()
-            .and_then(|c| self.tracker(&c.id, c.demo))
+        untrack(|| self.current_tracker())
     }
 
     /// How many trackers exist (shown, watched, or about to be disposed).
@@ -441,8 +501,8 @@ impl AppState {
     /// Whether a tracker's instance is on screen or watched.
     fn wants(&self, t: &Tracker) -> bool {
         let on_screen = self
-            .current
-            .with_untracked(|c| c.as_ref().is_some_and(|c| t.is(&c.id, c.demo)));
+            .screen
+            .with_untracked(|s| matches!(s, Screen::Instance(c) if t.is(&c.id, c.demo)));
         on_screen
             || (!t.demo && {
                 let id = t.id();
@@ -462,7 +522,7 @@ impl AppState {
             .chain(self.linked.get_untracked())
             .map(|id| (id, false))
             .collect();
-        if let Some(c) = self.current.get_untracked() {
+        if let Screen::Instance(c) = self.screen.get_untracked() {
             wanted.push((c.id, c.demo));
         }
         let made: Vec<Tracker> = self
@@ -487,6 +547,7 @@ impl AppState {
                 unwanted = true;
             }
         }
+        self.sync_fleet();
         if unwanted {
             let state = *self;
             let sweep = self

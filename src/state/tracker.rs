@@ -107,7 +107,8 @@ impl Tracker {
         }));
     }
 
-    /// Takes fresh data: records a status change, and schedules the next fetch.
+    /// Takes fresh data: records a status change in the timeline, says it (once, however
+    /// many places see it), and schedules the next fetch.
     fn accept(&self, state: AppState, fetched: Fetched) {
         let now = state.env().now_ms();
         let previous = self
@@ -122,10 +123,9 @@ impl Tracker {
                     at_ms: now,
                 })
             });
-            if let Some(from) = previous {
-                state.status_changed(fetched.instance.display_name(), &from, &status);
-            }
         }
+        let name = fetched.instance.display_name().to_string();
+        state.saw_statuses(vec![(self.id(), name, status)]);
         self.live.succeed(fetched, now);
         self.reschedule(state);
     }

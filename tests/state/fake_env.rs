@@ -276,6 +276,10 @@ impl Env for FakeEnv {
         self.0.pushed.borrow_mut().push(search.to_string());
     }
 
+    fn replace_search(&self, search: &str) {
+        *self.0.search.borrow_mut() = search.to_string();
+    }
+
     fn notify(&self, title: &str, body: &str) {
         self.0
             .notified

@@ -1,0 +1,289 @@
+//! The fleet: every instance the key can see, as one [`Live`] list kept fresh by the same rules
+//! as an instance (10 s steady, 3 s while any instance in it is in progress, nothing while
+//! hidden, back-off, `Retry-After`, the last good list kept through failures), fetched whole
+//! (every page) once per period and never one request per instance. Beside it: the demo's
+//! sample fleet (no key, no network), and what the fleet screen is searched, filtered and
+//! sorted by, which the page address carries (`?fleet&q=&tone=`).
+
+use super::env::Cancel;
+use super::live::Live;
+use super::{AppState, Screen};
+use crate::api::list;
+use crate::demo;
+use instance_model::address::View;
+use instance_model::fleet::{tone_from_str, Column, Sort};
+use instance_model::list::FleetList;
+use instance_model::Tone;
+use leptos::prelude::*;
+use std::rc::Rc;
+
+/// How long the key must stay unchanged before the fleet is fetched with it: a key typed by
+/// hand is not sent once per keystroke.
+pub const KEY_SETTLE_MS: u64 = 400;
+
+#[derive(Clone, Copy)]
+pub struct Fleet {
+    live: Live<FleetList>,
+    demo_live: Live<FleetList>,
+    query: RwSignal<String>,
+    tone: RwSignal<Option<Tone>>,
+    sort: RwSignal<Sort>,
+    /// Where the table was scrolled to and which row was opened, for coming back to it.
+    scroll_top: StoredValue<i32>,
+    opened: StoredValue<Option<String>>,
+    /// A fetch waiting for the key to settle.
+    key_wait: StoredValue<Option<Cancel>, LocalStorage>,
+}
+
+impl Fleet {
+    /// Made once, by the state, under the App's owner.
+    pub(super) fn new() -> Fleet {
+        Fleet {
+            live: Live::new(),
+            demo_live: Live::new(),
+            query: RwSignal::new(String::new()),
+            tone: RwSignal::new(None),
+            sort: RwSignal::new(Sort::default()),
+            scroll_top: StoredValue::new(0),
+            opened: StoredValue::new(None),
+            key_wait: StoredValue::new_local(None),
+        }
+    }
+
+    /// The real list, or the demo's.
+    pub fn live(&self, demo: bool) -> Live<FleetList> {
+        if demo {
+            self.demo_live
+        } else {
+            self.live
+        }
+    }
+
+    /// The search box's text (reactive).
+    pub fn query(&self) -> String {
+        self.query.get()
+    }
+
+    /// The tone filter (reactive).
+    pub fn tone(&self) -> Option<Tone> {
+        self.tone.get()
+    }
+
+    pub fn sort(&self) -> Sort {
+        self.sort.get()
+    }
+
+    /// Where the table was scrolled to when it was last shown.
+    pub fn scroll_top(&self) -> i32 {
+        self.scroll_top.get_value()
+    }
+
+    pub fn remember_scroll(&self, top: i32) {
+        self.scroll_top.set_value(top);
+    }
+
+    /// The instance last opened from the table, to bring back into focus on return.
+    pub fn opened(&self) -> Option<String> {
+        self.opened.get_value()
+    }
+}
+
+impl AppState {
+    pub fn fleet(&self) -> Fleet {
+        self.fleet
+    }
+
+    /// Shows the fleet, with a new entry in the browser's history.
+    pub fn show_fleet(&self) {
+        self.push_view(self.fleet_view());
+        self.open_fleet(false);
+    }
+
+    /// Shows the demo's sample fleet: no key, no network.
+    pub fn show_demo_fleet(&self) {
+        self.form_hint.set(None);
+        self.open_fleet(true);
+    }
+
+    /// The fleet as the address says (`?fleet&q=&tone=`): a tone it does not know is no filter.
+    pub(super) fn open_fleet_address(&self, query: String, tone: &str) {
+        self.fleet.query.set(query);
+        self.fleet.tone.set(tone_from_str(tone));
+        self.open_fleet(false);
+    }
+
+    pub(super) fn open_fleet(&self, demo: bool) {
+        if !demo && self.key_for_request().is_none() {
+            self.form_hint.set(Some(
+                "Paste your Novita API key to see every instance it can see. Or press Demo to see sample data without one."
+                    .to_string(),
+            ));
+        }
+        self.screen.set(Screen::Fleet { demo });
+        self.sync_active();
+    }
+
+    /// Types into the search box: the address follows, without a history entry per key.
+    pub fn set_fleet_query(&self, query: String) {
+        self.fleet.query.set(query);
+        self.replace_fleet_address();
+    }
+
+    /// Presses a tone's filter button: shows only that tone, or everything when it was on.
+    pub fn toggle_fleet_tone(&self, tone: Tone) {
+        let on = self.fleet.tone.get_untracked() == Some(tone);
+        self.fleet.tone.set((!on).then_some(tone));
+        self.replace_fleet_address();
+    }
+
+    /// Presses a column's heading.
+    pub fn sort_fleet_by(&self, column: Column) {
+        self.fleet.sort.update(|s| *s = s.pressed(column));
+    }
+
+    /// Opens an instance from the table: the real one, or the demo sample.
+    pub fn open_from_fleet(&self, id: &str, demo: bool) {
+        self.fleet.opened.set_value(Some(id.to_string()));
+        if demo {
+            self.show_demo(id);
+        } else {
+            self.load(id);
+        }
+    }
+
+    fn fleet_view(&self) -> View {
+        View::Fleet {
+            query: self.fleet.query.get_untracked(),
+            tone: self
+                .fleet
+                .tone
+                .get_untracked()
+                .map_or_else(String::new, |t| t.as_str().to_string()),
+        }
+    }
+
+    fn replace_fleet_address(&self) {
+        if self
+            .screen
+            .with_untracked(|s| *s == Screen::Fleet { demo: false })
+        {
+            self.replace_view(self.fleet_view());
+        }
+    }
+
+    // --- keeping it fresh ------------------------------------------------------------------
+
+    /// Keeps the fleet on screen (real or demo) fresh, and nothing else.
+    pub(super) fn sync_fleet(&self) {
+        let shown = self.screen.with_untracked(|s| match s {
+            Screen::Fleet { demo } => Some(*demo),
+            _ => None,
+        });
+        for demo in [false, true] {
+            let live = self.fleet.live(demo);
+            if shown != Some(demo) {
+                live.deactivate();
+                if !demo {
+                    self.fleet.key_wait.set_value(None);
+                }
+            } else if live.activate() {
+                if live.has_data_untracked() {
+                    self.reschedule_fleet(demo);
+                } else {
+                    self.fetch_fleet(demo);
+                }
+            }
+        }
+    }
+
+    /// Whether the fleet on screen is the demo's, when a fleet is on screen.
+    pub(super) fn active_fleet(&self) -> Option<bool> {
+        [false, true]
+            .into_iter()
+            .find(|demo| self.fleet.live(*demo).is_active())
+    }
+
+    pub(super) fn reschedule_fleet(&self, demo: bool) {
+        let live = self.fleet.live(demo);
+        let in_progress = live.with_data_untracked(|d| {
+            d.is_some_and(|l| l.items.iter().any(|i| i.instance.status.is_in_progress()))
+        });
+        let state = *self;
+        live.schedule(&self.env(), self.rules(), in_progress, move || {
+            state.fetch_fleet(demo)
+        });
+    }
+
+    /// Fetches the whole list now (every page, one after another), unless it is already
+    /// being fetched.
+    pub(super) fn fetch_fleet(&self, demo: bool) {
+        let live = self.fleet.live(demo);
+        live.clear_timer();
+        if live.is_busy() {
+            return;
+        }
+        if demo {
+            self.accept_fleet(true, demo::fleet());
+            return;
+        }
+        let Some(key) = self.key_for_request() else {
+            return; // nothing to send; the form asks for the key
+        };
+        let env = self.env();
+        let base = self.api_base.get_untracked();
+        let (request, answer) = list::get_all(Rc::clone(&env), base.clone(), key);
+        live.begin(request);
+        let state = *self;
+        env.spawn(Box::pin(async move {
+            let outcome = answer.await;
+            if !live.end() {
+                return; // abandoned: the screen changed, or the key did
+            }
+            match outcome {
+                Ok(list) => state.accept_fleet(false, list),
+                Err(error) => {
+                    live.fail(error, state.env().now_ms(), base);
+                    state.reschedule_fleet(false);
+                }
+            }
+        }));
+    }
+
+    /// Takes a fresh list: unchanged instances keep their items (so their rows are left
+    /// alone), status changes are announced once, and the next fetch is scheduled.
+    fn accept_fleet(&self, demo: bool, list: FleetList) {
+        let live = self.fleet.live(demo);
+        let list = live.with_data_untracked(|previous| list.carry_over(previous));
+        let changes = list.items.iter().map(|i| {
+            (
+                i.id().to_string(),
+                i.instance.display_name().to_string(),
+                i.instance.status.clone(),
+            )
+        });
+        self.saw_statuses(changes.collect());
+        live.succeed(list, self.env().now_ms());
+        self.reschedule_fleet(demo);
+    }
+
+    /// The key changed: once it has settled, the fleet on screen is fetched with it (what
+    /// another key sees is another fleet). A fetch or timer with the old key is dropped now.
+    pub(super) fn fleet_key_changed(&self) {
+        let live = self.fleet.live;
+        if self.key_for_request().is_some() && self.screen.with_untracked(|s| *s == Screen::Start) {
+            // The page opens on the fleet once there is a key to fetch it with.
+            self.screen.set(Screen::Fleet { demo: false });
+            live.activate();
+        }
+        if !live.is_active() {
+            return;
+        }
+        live.abandon();
+        live.clear_timer();
+        let state = *self;
+        let wait = self
+            .env()
+            .set_timeout(KEY_SETTLE_MS, Box::new(move || state.fetch_fleet(false)));
+        self.fleet.key_wait.set_value(Some(wait));
+    }
+}
