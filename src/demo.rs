@@ -4,7 +4,6 @@
 
 use crate::api::instance::Fetched;
 use instance_model::list::{FleetList, Page, Pager};
-use serde_json::Value;
 
 /// (sample id, tab label, body)
 pub const SAMPLES: [(&str, &str, &str); 3] = [
@@ -47,21 +46,15 @@ pub fn resolve(asked: Option<&str>) -> &'static str {
 }
 
 /// The full view of a sample: one of the three, or else the sample fleet's entry (which has
-/// only the fields the list carries).
+/// only the fields the list carries). The fleet's file holds one entry per line, so an
+/// entry's text is its line.
 pub fn sample(id: &str) -> Option<Fetched> {
     if let Some((_, _, body)) = SAMPLES.iter().find(|(sample_id, _, _)| *sample_id == id) {
         return Fetched::read(body.to_string()).ok();
     }
-    let Ok(Value::Object(mut fleet)) = serde_json::from_str(FLEET_BODY) else {
-        return None;
-    };
-    let Some(Value::Array(entries)) = fleet.remove("instances") else {
-        return None;
-    };
-    let entry = entries
-        .into_iter()
-        .find(|e| e.get("id").and_then(Value::as_str) == Some(id))?;
-    Fetched::read(entry.to_string()).ok()
+    let needle = format!("{{\"id\": \"{id}\",");
+    let line = FLEET_BODY.lines().find(|line| line.starts_with(&needle))?;
+    Fetched::read(line.trim_end_matches(',').to_string()).ok()
 }
 
 /// The sample fleet, read as a real list would be.

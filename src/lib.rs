@@ -8,7 +8,8 @@
 //! - `state/`: what the page holds and its rules (the trackers that keep instances fresh), on
 //!   an [`Env`](state::env::Env) so they are tested natively too;
 //! - `browser/`: the browser behind that `Env`, `config.json`, title and favicon, shortcuts;
-//! - `components/`: one file per thing on screen.
+//! - `components/`: one file per thing on screen, a folder per screen with parts of its own
+//!   (`fleet/`).
 
 pub mod api;
 pub mod browser;
@@ -18,6 +19,7 @@ pub mod state;
 
 use browser::{config, page, WebEnv};
 use components::error_panel::ErrorPanel;
+use components::fleet::FleetScreen;
 use components::instance_view::InstanceView;
 use components::load_form::LoadForm;
 use components::settings::Settings;
@@ -25,7 +27,7 @@ use components::watch_list::WatchList;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use state::live::Phase;
-use state::{AppState, Tracker};
+use state::{AppState, Screen, Tracker};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -81,10 +83,13 @@ pub fn App() -> impl IntoView {
     }
 
     // Tab title (status first, so it reads in a tab strip) and favicon colour follow the
-    // instance on screen.
-    let headline = Memo::new(move |_| {
-        let tracker = state.current_tracker()?;
-        tracker.live.with_data(|d| {
+    // instance on screen; on the fleet, how many need attention.
+    let headline = Memo::new(move |_| match state.screen() {
+        Screen::Fleet { demo } => state
+            .fleet()
+            .live(demo)
+            .with_data(|d| d.map(|l| instance_model::fleet::headline(&l.items))),
+        _ => state.current_tracker()?.live.with_data(|d| {
             d.map(|f| {
                 (
                     f.instance.status.label(),
@@ -92,33 +97,48 @@ pub fn App() -> impl IntoView {
                     f.instance.tone(),
                 )
             })
-        })
+        }),
     });
     Effect::new(move |_| page::show_headline(headline.get()));
 
-    // Rebuilt only when another instance is shown, not when the same one is loaded again.
-    let shown = Memo::new(move |_| state.current());
-    let body = move || {
-        match shown
-        .get()
-        .and_then(|c| state.tracker(&c.id, c.demo))
-    {
-        Some(tracker) => view! { <Current tracker=tracker /> }.into_any(),
-        None => view! {
+    // Rebuilt only when another screen is shown, not when the same one is loaded again.
+    let shown = Memo::new(move |_| state.screen());
+    let body = move || match shown.get() {
+        Screen::Fleet { demo } => view! { <FleetScreen demo=demo /> }.into_any(),
+        Screen::Instance(c) => state
+            .tracker(&c.id, c.demo)
+            .map(|tracker| view! { <Current tracker=tracker /> })
+            .into_any(),
+        Screen::Start => view! {
             <section class="empty-state card">
-                <h2>"Look at a Novita GPU instance"</h2>
-                <p>"Paste your API key and an instance ID, then press Load. Or press " <strong>"Demo"</strong> " to see sample instances without a key."</p>
-                <p class="hint">"Shortcuts: " <kbd>"/"</kbd> " jumps to the instance ID, " <kbd>"r"</kbd> " refreshes."</p>
+                <h2>"Look after your Novita GPU instances"</h2>
+                <p>"Paste your API key to see every instance it can see, live. Or enter an instance ID and press Load. Or press " <strong>"Demo"</strong> " to see sample instances without a key."</p>
+                <p class="hint">"Shortcuts: " <kbd>"/"</kbd> " jumps to the search or the instance ID, " <kbd>"r"</kbd> " refreshes."</p>
             </section>
         }
         .into_any(),
-    }
+    };
+    // The way back to the fleet from an instance.
+    let to_fleet = move || {
+        let demo = match shown.get() {
+            Screen::Instance(c) if c.demo => true,
+            Screen::Instance(_) if state.has_key() => false,
+            _ => return None,
+        };
+        let href = if demo { "?demo=fleet" } else { "?fleet" };
+        Some(view! {
+            <a class="back" data-testid="fleet-link" href=href on:click=move |ev| {
+                ev.prevent_default();
+                if demo { state.show_demo_fleet() } else { state.show_fleet() }
+            }>"← All instances"</a>
+        })
     };
 
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="app-header">
             <h1>"Novita instance viewer"</h1>
+            <nav>{to_fleet}</nav>
         </header>
         <main id="main">
             {move || state.config_warning().map(|w| view! { <p class="warning" role="alert">{w}</p> })}

@@ -55,8 +55,8 @@ pub fn on_visibility_change(f: impl Fn(bool) + 'static) {
     on_cleanup(move || handle.remove());
 }
 
-/// `r` refreshes, `/` focuses the instance ID field; neither while typing in a field or with
-/// a modifier held.
+/// `r` refreshes, `/` focuses the fleet's search box (or, with no fleet on screen, the
+/// instance ID field); neither while typing in a field or with a modifier held.
 pub fn shortcut(state: AppState, ev: &web_sys::KeyboardEvent) {
     if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.default_prevented() {
         return;
@@ -76,7 +76,12 @@ pub fn shortcut(state: AppState, ev: &web_sys::KeyboardEvent) {
         "/" => {
             let field = web_sys::window()
                 .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id("instance-id"))
+                .and_then(|d| {
+                    d.query_selector("[data-testid=fleet-search]")
+                        .ok()
+                        .flatten()
+                        .or_else(|| d.get_element_by_id("instance-id"))
+                })
                 .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
             if let Some(field) = field {
                 ev.prevent_default();

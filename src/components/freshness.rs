@@ -3,8 +3,8 @@
 //! when a refresh failed (the last good data stays on screen), pin, and notifications.
 
 use crate::browser::notify;
-use crate::state::live::Phase;
-use crate::state::{AppState, Tracker};
+use crate::state::live::{Failure, Phase};
+use crate::state::AppState;
 use instance_model::format::ago;
 use instance_model::refresh::{is_stale, RefreshSetting};
 use leptos::prelude::*;
@@ -24,12 +24,14 @@ pub fn local_time(ms: f64) -> String {
 }
 
 /// "As of 16:42:03 (12 s ago)". Everything that changes on a quiet refresh is inside this
-/// element (`refreshed-at`), so an unchanged refresh touches nothing else.
+/// element (`testid`: `refreshed-at` for an instance, `fleet-refreshed-at` for the fleet; a
+/// compact one, on a watch card, has none), so an unchanged refresh touches nothing else.
 #[component]
 pub fn AsOf(
     fetched_at: Memo<f64>,
     in_progress: Memo<bool>,
     #[prop(optional)] compact: bool,
+    #[prop(default = "refreshed-at")] testid: &'static str,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let stale = move || {
@@ -45,7 +47,7 @@ pub fn AsOf(
             .as_string()
             .unwrap_or_default()
     };
-    let testid = (!compact).then_some("refreshed-at");
+    let testid = (!compact).then_some(testid);
     view! {
         <span class="as-of" data-testid=testid data-stale=move || stale().to_string()>
             {(!compact).then_some("As of ")}
@@ -56,12 +58,12 @@ pub fn AsOf(
     }
 }
 
+/// The banner over data kept through a failed refresh (an instance's, or the fleet's list).
 #[component]
-pub fn RefreshFailed(tracker: Tracker) -> impl IntoView {
-    let phase = tracker.live.phase();
+pub fn RefreshFailed(phase: Memo<Phase>, failure: ReadSignal<Option<Failure>>) -> impl IntoView {
     move || {
         let stale = phase.get() == Phase::Stale;
-        tracker.live.failure().filter(|_| stale).map(|f| {
+        failure.get().filter(|_| stale).map(|f| {
             view! {
                 <div class="refresh-failed" data-testid="refresh-failed" data-kind=f.error.kind().as_str() role="alert">
                     <strong>"Refresh failed at " {local_time(f.at_ms)} ": "</strong>
@@ -73,16 +75,15 @@ pub fn RefreshFailed(tracker: Tracker) -> impl IntoView {
     }
 }
 
+/// Auto-refresh, Refresh and notifications for what is on screen; the pin button when `pin`
+/// names an instance that can be watched.
 #[component]
-pub fn RefreshControls(tracker: Tracker) -> impl IntoView {
+pub fn RefreshControls(#[prop(default = None)] pin: Option<String>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let options = RefreshSetting::CHOICES
         .iter()
         .map(|(value, label)| view! { <option value=*value>{*label}</option> })
         .collect_view();
-    let id = tracker.id();
-    let pin_id = id.clone();
-    let pinned = Memo::new(move |_| state.is_watched(&id));
     let enable_notifications = move |_| {
         if untrack(move || state.notifications()) {
             state.set_notifications(false);
@@ -112,11 +113,14 @@ pub fn RefreshControls(tracker: Tracker) -> impl IntoView {
                 </select>
             </label>
             <button type="button" data-testid="refresh" title="Refresh now (r)" on:click=move |_| state.refresh()>"Refresh"</button>
-            {(!tracker.demo).then(|| view! {
-                <button type="button" data-testid="pin" aria-pressed=move || pinned.get().to_string()
-                    on:click=move |_| state.toggle_pin(&pin_id)>
-                    {move || if pinned.get() { "Unpin" } else { "Pin to watch list" }}
-                </button>
+            {pin.map(|id| {
+                let pinned = Memo::new({ let id = id.clone(); move |_| state.is_watched(&id) });
+                view! {
+                    <button type="button" data-testid="pin" aria-pressed=move || pinned.get().to_string()
+                        on:click=move |_| state.toggle_pin(&id)>
+                        {move || if pinned.get() { "Unpin" } else { "Pin to watch list" }}
+                    </button>
+                }
             })}
             <button type="button" class="ghost" aria-pressed=move || state.notifications().to_string()
                 on:click=enable_notifications>

@@ -15,9 +15,11 @@ use crate::state::AppState;
 use crate::state::Tracker;
 use leptos::prelude::*;
 
+/// Says the data is the demo's, with a tab for the sample fleet and each sample instance.
 #[component]
-fn DemoBanner(current: String) -> impl IntoView {
+pub fn DemoBanner(current: String) -> impl IntoView {
     let state = expect_context::<AppState>();
+    let fleet = current == demo::FLEET;
     let tabs = demo::SAMPLES
         .iter()
         .map(|(id, label, _)| {
@@ -28,6 +30,11 @@ fn DemoBanner(current: String) -> impl IntoView {
             }
         })
         .collect_view();
+    let tabs = view! {
+        <button type="button" class="tab" aria-pressed=fleet.to_string()
+            on:click=move |_| state.show_demo_fleet()>"Sample fleet"</button>
+        {tabs}
+    };
     view! {
         <div class="demo-banner" role="note">
             <span><strong>"Demo data"</strong>" — built-in samples, no key or network used."</span>
@@ -57,9 +64,9 @@ pub fn InstanceView(tracker: Tracker) -> impl IntoView {
             {tracker.demo.then(|| view! { <DemoBanner current=id.clone() /> })}
             <div class="freshness">
                 <AsOf fetched_at=fetched_at in_progress=in_progress />
-                <RefreshControls tracker=tracker />
+                <RefreshControls pin=(!tracker.demo).then(|| tracker.id()) />
             </div>
-            <RefreshFailed tracker=tracker />
+            <RefreshFailed phase=live.phase() failure=live.failure_signal() />
             <Overview instance=instance />
             <Timeline tracker=tracker />
             <section class="card" aria-labelledby="connect-h">

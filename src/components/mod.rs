@@ -1,12 +1,15 @@
-//! One component per file, named for what the user sees.
+//! One component per file, named for what the user sees; a screen with parts of its own has
+//! its folder (`fleet/`).
 
 pub mod connect;
 pub mod copy;
 pub mod envs;
 pub mod error_panel;
+pub mod fleet;
 pub mod freshness;
 pub mod instance_view;
 pub mod load_form;
+pub mod long_table;
 pub mod logs;
 pub mod overview;
 pub mod ports;

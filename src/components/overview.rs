@@ -66,6 +66,7 @@ fn CodeOrDash(#[prop(into)] text: Signal<String>) -> impl IntoView {
 #[component]
 pub fn Overview(instance: Memo<Instance>) -> impl IntoView {
     let field = move |f: fn(&Instance) -> String| Signal::derive(move || instance.with(f));
+    let badge = Memo::new(move |_| instance.with(|i| (i.status.clone(), i.tone())));
     let status_error =
         Memo::new(move |_| instance.with(|i| i.status_error.clone().filter(|e| !e.is_empty())));
     let image = field(|i| i.image_url.trim().to_string());
@@ -77,8 +78,7 @@ pub fn Overview(instance: Memo<Instance>) -> impl IntoView {
             <div class="title-row">
                 <h2 class="instance-name" data-testid="instance-name">{field(|i| i.display_name().to_string())}</h2>
                 <div role="status" class="badge-region">
-                    <StatusBadge status=Signal::derive(move || instance.with(|i| i.status.clone()))
-                        tone=Signal::derive(move || instance.with(Instance::tone)) />
+                    {move || { let (status, tone) = badge.get(); view! { <StatusBadge status tone /> } }}
                 </div>
             </div>
             <p class="instance-id">"ID " <code>{id}</code> <CopyButton text=id what="instance ID" /></p>

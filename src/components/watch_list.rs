@@ -6,7 +6,6 @@ use super::freshness::AsOf;
 use super::status_badge::StatusBadge;
 use crate::state::live::Phase;
 use crate::state::{AppState, Tracker};
-use instance_model::{Instance, Status, Tone};
 use leptos::prelude::*;
 
 #[component]
@@ -14,6 +13,9 @@ fn WatchCard(id: String, tracker: Tracker, linked: bool) -> impl IntoView {
     let state = expect_context::<AppState>();
     let phase = tracker.live.phase();
     let instance = Memo::new(move |_| tracker.live.with_data(|d| d.map(|f| f.instance.clone())));
+    let badge = Memo::new(move |_| {
+        instance.with(|i| i.as_ref().map(|i| (i.status.clone(), i.tone())))
+    });
     let fetched_at = Memo::new(move |_| tracker.live.fetched_at());
     let in_progress = Memo::new(move |_| {
         instance.with(|i| i.as_ref().is_some_and(|i| i.status.is_in_progress()))
@@ -33,11 +35,7 @@ fn WatchCard(id: String, tracker: Tracker, linked: bool) -> impl IntoView {
                 <span class="watch-name">
                     {move || instance.with(|i| i.as_ref().map_or_else(|| name_id.clone(), |i| i.display_name().to_string()))}
                 </span>
-                {move || instance.with(Option::is_some).then(|| view! {
-                    <StatusBadge
-                        status=Signal::derive(move || instance.with(|i| i.as_ref().map_or_else(Status::default, |i| i.status.clone())))
-                        tone=Signal::derive(move || instance.with(|i| i.as_ref().map_or(Tone::Unknown, Instance::tone))) />
-                })}
+                {move || badge.get().map(|(status, tone)| view! { <StatusBadge status tone /> })}
             </button>
             <span class="watch-meta">
                 {linked.then(|| view! { <em class="from-link">"from link "</em> })}

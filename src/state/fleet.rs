@@ -136,6 +136,13 @@ impl AppState {
         self.replace_fleet_address();
     }
 
+    /// Clears the search box and the tone filter.
+    pub fn clear_fleet_filter(&self) {
+        self.fleet.query.set(String::new());
+        self.fleet.tone.set(None);
+        self.replace_fleet_address();
+    }
+
     /// Presses a column's heading.
     pub fn sort_fleet_by(&self, column: Column) {
         self.fleet.sort.update(|s| *s = s.pressed(column));

@@ -122,8 +122,8 @@ impl<T: Send + Sync + PartialEq + 'static> Live<T> {
     }
 
     /// The same, as a signal for components that show it whatever `T` is.
-    pub fn failure_signal(&self) -> Signal<Option<Failure>> {
-        self.failure.into()
+    pub fn failure_signal(&self) -> ReadSignal<Option<Failure>> {
+        self.failure.read_only()
     }
 
     /// When the data on screen was fetched, ms since the epoch (reactive).

@@ -4,8 +4,9 @@
 //! (the list, an instance's own view, a watch card) see it.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 use std::sync::Arc;
+
+use serde_json::{Map, Value};
 
 use crate::format::{expiry, utc_date_time, Expiry};
 use crate::list::ListItem;
@@ -48,26 +49,28 @@ pub fn count_by_tone(items: &[Arc<ListItem>]) -> [usize; 5] {
     counts
 }
 
-/// "16 instances: 9 running, 3 in progress, 1 failed, 3 stopped" (tones with none left out).
-pub fn describe(counts: &[usize; 5]) -> String {
-    let total: usize = counts.iter().sum();
-    let parts: Vec<String> = SUMMARY_TONES
-        .iter()
-        .zip(counts)
-        .filter(|(_, n)| **n > 0)
-        .map(|(tone, n)| format!("{n} {}", tone_word(*tone)))
-        .collect();
-    let noun = if total == 1 { "instance" } else { "instances" };
-    match parts.is_empty() {
-        true => format!("{total} {noun}"),
-        false => format!("{total} {noun}: {}", parts.join(", ")),
-    }
-}
-
 /// Whether an instance needs someone to look at it: failed, in a status nobody knows, or a
 /// spot instance whose reclaim has been announced.
 pub fn needs_attention(item: &ListItem) -> bool {
     matches!(item.instance.tone(), Tone::Error | Tone::Unknown) || item.spot.is_warning()
+}
+
+/// The tab title's words and the favicon's tone for the fleet: ("3 need attention",
+/// "16 instances", error) when any do; else ("Fleet", "16 instances", the tone of the most
+/// urgent thing going on: in progress, else running).
+pub fn headline(items: &[Arc<ListItem>]) -> (String, String, Tone) {
+    let attention = items.iter().filter(|i| needs_attention(i)).count();
+    let size = match items.len() {
+        1 => "1 instance".to_string(),
+        n => format!("{n} instances"),
+    };
+    let busy = items.iter().any(|i| i.instance.tone() == Tone::Progress);
+    match (attention, busy, items.is_empty()) {
+        (0, _, true) => ("Fleet".into(), size, Tone::Stopped),
+        (0, true, _) => ("Fleet".into(), size, Tone::Progress),
+        (0, false, _) => ("Fleet".into(), size, Tone::Ok),
+        (n, _, _) => (format!("{n} need attention"), size, Tone::Error),
+    }
 }
 
 /// The search box and the tone filter: rows whose name, ID, product or cluster contain
@@ -90,11 +93,6 @@ impl Filter {
     pub fn keeps(&self, item: &ListItem) -> bool {
         self.tone.is_none_or(|t| item.instance.tone() == t)
             && item.search_text.contains(self.needle.as_str())
-    }
-
-    /// Whether it keeps everything (nothing typed, no tone chosen).
-    pub fn is_empty(&self) -> bool {
-        self.needle.is_empty() && self.tone.is_none()
     }
 }
 
@@ -290,26 +288,24 @@ fn status_word(s: &Status) -> &str {
 }
 
 /// The last status seen of every instance, wherever it was seen (the list, an instance's
-/// view, a watch card), so each change is announced once however many of them see it.
+/// view, a watch card), so each change is announced once however many of them see it. The
+/// statuses are kept as the API's strings in serde_json's `Map`, whose code the JSON reader
+/// carries anyway (see `crate::list`).
 #[derive(Clone, Debug, Default)]
-pub struct LastSeen(BTreeMap<String, Status>);
+pub struct LastSeen(Map<String, Value>);
 
 impl LastSeen {
     /// Records `status` for `id`; the change when it differs from the last one seen. The
     /// first sighting of an instance is not a change.
     pub fn observe(&mut self, id: &str, name: &str, status: &Status) -> Option<Change> {
-        match self.0.get_mut(id) {
-            Some(last) if last == status => None,
-            Some(last) => Some(Change {
-                name: name.to_string(),
-                from: std::mem::replace(last, status.clone()),
-                to: status.clone(),
-            }),
-            None => {
-                self.0.insert(id.to_string(), status.clone());
-                None
-            }
-        }
+        let raw = Value::String(status.as_api_str().to_string());
+        let last = self.0.insert(id.to_string(), raw)?;
+        let from = Status::from_api(last.as_str().unwrap_or_default());
+        (from != *status).then(|| Change {
+            name: name.to_string(),
+            from,
+            to: status.clone(),
+        })
     }
 }
 

@@ -8,11 +8,14 @@
 //! numbering (a one-based server answers 0 and 1 with the same page), dedupes by ID, and stops
 //! when `total` is reached, a page is empty, or a page brings no new ID once the numbering is
 //! known. Caps on pages and instances make sure it always stops, with a notice.
+//!
+//! The sets and maps keyed by instance ID here are serde_json's [`Map`] (a `BTreeMap<String,
+//! Value>` the JSON reader carries anyway): a map of any other types would bring its own copy
+//! of the tree code into the wasm.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::api::encode_component;
 use crate::format::{expiry, Expiry};
@@ -222,7 +225,7 @@ impl Page {
         let total = number(map.get("total"))
             .filter(|n| n.fract() == 0.0)
             .map(|n| n as u64);
-        let entries = match map.remove("instances") {
+        let entries = match map.get_mut("instances").map(Value::take) {
             Some(Value::Array(entries)) => entries,
             Some(Value::Null) => Vec::new(),
             None if total.is_some() => Vec::new(),
@@ -285,10 +288,16 @@ impl FleetList {
         let Some(previous) = previous else {
             return self;
         };
-        let by_id: BTreeMap<&str, &Arc<ListItem>> =
-            previous.items.iter().map(|i| (i.id(), i)).collect();
+        let mut by_id = Map::new();
+        for (at, old) in previous.items.iter().enumerate() {
+            by_id.insert(old.id().to_string(), Value::from(at));
+        }
         for item in &mut self.items {
-            if let Some(old) = by_id.get(item.id()).filter(|old| ***old == *item) {
+            let old = by_id
+                .get(item.id())
+                .and_then(Value::as_u64)
+                .and_then(|at| previous.items.get(at as usize));
+            if let Some(old) = old.filter(|old| **old == *item) {
                 *item = Arc::clone(old);
             }
         }
@@ -329,7 +338,8 @@ pub struct Pager {
     page: u64,
     pages_read: u32,
     page_zero_empty: bool,
-    seen: BTreeSet<String>,
+    /// The IDs read so far (the values mean nothing).
+    seen: Map<String, Value>,
     list: FleetList,
 }
 
@@ -358,7 +368,7 @@ impl Pager {
                 self.list.capped = true;
                 break;
             }
-            if self.seen.insert(item.id().to_string()) {
+            if self.seen.insert(item.id().to_string(), Value::Null).is_none() {
                 self.list.items.push(Arc::new(item));
                 new += 1;
             }

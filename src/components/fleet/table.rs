@@ -1,0 +1,245 @@
+//! The fleet's table: name (opens the full view), status, GPUs, cluster, billing and spot
+//! state, image, expiry, and a watch button; sortable by any column.
+//!
+//! Built for 1,000 rows, as a long table (`components::long_table`): rows drawn by hand, only
+//! those in sight when there are many, each keyed by its position, its item and whether it is
+//! watched. A refresh that leaves an instance as it was keeps its item (`FleetList::carry_over`)
+//! and so its row; one changed status redraws only that row.
+//!
+//! Keyboard: Tab reaches the rows' links; ↓/↑ or j/k move between rows, PageDown/PageUp by
+//! ten, Home/End to the ends, Enter opens.
+
+use super::Rows;
+use crate::components::long_table::{add, closest, el, event_row, row, set, Drawn, RowKey, Viewport};
+use crate::components::status_badge::badge_element;
+use crate::state::AppState;
+use instance_model::address::{search_for, View};
+use instance_model::fleet::{expiry_cell, Column};
+use instance_model::list::ListItem;
+use instance_model::window::DRAW_ALL_UP_TO;
+use leptos::html::Tbody;
+use leptos::prelude::*;
+use std::sync::Arc;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+
+/// Rows PageDown and PageUp move by.
+const PAGE_ROWS: usize = 10;
+const COLUMNS: usize = 8;
+
+/// A cell with a main line and, when `sub` is not empty, a smaller second line.
+fn cell(main: Option<Element>, sub: &str, sub_class: &str) -> Option<Element> {
+    let td = el("td", "", "")?;
+    add(&td, main);
+    if !sub.is_empty() {
+        let line = el("span", sub_class, sub)?;
+        set(&line, "title", sub);
+        add(&td, Some(line));
+    }
+    Some(td)
+}
+
+/// A cell of one line of text, whole in its title (the cell cuts it to fit).
+fn text_cell(text: &str, class: &str) -> Option<Element> {
+    let td = el("td", class, text)?;
+    set(&td, "title", text);
+    Some(td)
+}
+
+fn fleet_row(pos: usize, item: &ListItem, watched: bool, demo: bool, now_secs: i64) -> Option<Element> {
+    let i = &item.instance;
+    let tr = row(pos, "fleet-row")?;
+    set(&tr, "data-instance-id", &i.id);
+
+    let view = if demo {
+        View::Demo(Some(i.id.clone()))
+    } else {
+        View::Instance(i.id.clone())
+    };
+    let link = el("a", "", i.display_name())?;
+    set(&link, "data-testid", "fleet-open");
+    set(&link, "href", &search_for(&view, &[]));
+    set(&link, "title", i.display_name());
+    add(&tr, cell(Some(link), &i.id, "sub mono"));
+
+    let reason = i.status_error.as_ref().filter(|e| !e.is_empty()).map(|e| {
+        match (e.state.trim(), e.message.trim()) {
+            ("", m) => m.to_string(),
+            (s, "") => s.to_string(),
+            (s, m) => format!("{s}: {m}"),
+        }
+    });
+    let badge = badge_element(&i.status, i.tone());
+    add(&tr, cell(badge, reason.as_deref().unwrap_or(""), "sub reason"));
+
+    add(&tr, text_cell(&item.gpus(), ""));
+    add(&tr, text_cell(item.cluster(), ""));
+    let (billing, spot) = item.billing();
+    let spot_class = if item.spot.is_warning() { "sub warn" } else { "sub" };
+    add(&tr, cell(el("span", "", &billing), spot, spot_class));
+    let image = match i.image_url.trim() {
+        "" => "—",
+        image => image,
+    };
+    add(&tr, text_cell(image, "mono"));
+    let (expires, in_full) = expiry_cell(&i.end_time, now_secs);
+    let expiry = el("td", "", &expires)?;
+    set(&expiry, "title", &in_full);
+    add(&tr, Some(expiry));
+
+    let watch = el("td", "", "")?;
+    if !demo {
+        let button = el("button", "ghost", if watched { "Watching" } else { "Watch" })?;
+        set(&button, "type", "button");
+        set(&button, "data-testid", "fleet-pin");
+        set(&button, "aria-pressed", if watched { "true" } else { "false" });
+        set(&button, "aria-label", &format!("Watch {}", i.display_name()));
+        add(&watch, Some(button));
+    }
+    add(&tr, Some(watch));
+    Some(tr)
+}
+
+#[component]
+pub fn FleetTable(shown: Memo<Rows>, demo: bool) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let fleet = state.fleet();
+    let viewport = Viewport::new(fleet.scroll_top());
+    let body = NodeRef::<Tbody>::new();
+    let drawn = StoredValue::new_local(None::<Drawn>);
+    let restored = StoredValue::new(false);
+    let len = Memo::new(move |_| shown.with(|r| r.0.len()));
+    let now_secs = (untrack(move || state.now_ms()) / 1000.0) as i64;
+
+    let focus_link = move |pos: usize| {
+        drawn.with_value(|d| {
+            let link = d.as_ref()?.row_at(pos)?.query_selector("a").ok()??;
+            link.dyn_into::<HtmlElement>().ok()?.focus().ok()
+        })
+    };
+    let focus_row = move |pos: usize| {
+        viewport.show_row(pos);
+        if focus_link(pos).is_none() {
+            // Not drawn yet: it is once this turn's redraw has run.
+            request_animation_frame(move || {
+                focus_link(pos);
+            });
+        }
+    };
+
+    Effect::new(move |_| {
+        let Some(tbody) = body.get() else {
+            return;
+        };
+        let window = viewport.window(len.get());
+        let watch_list = (state.pinned(), state.linked());
+        let is_watched = |id: &str| watch_list.0.iter().chain(&watch_list.1).any(|x| x == id);
+        shown.with(|r| {
+            let items = &r.0[window.start..window.end];
+            let watched: Vec<bool> = items.iter().map(|i| is_watched(i.id())).collect();
+            let keys: Vec<RowKey> = items
+                .iter()
+                .zip(&watched)
+                .enumerate()
+                .map(|(k, (item, w))| (window.start + k, (Arc::as_ptr(item) as usize as u64) << 1 | u64::from(*w)))
+                .collect();
+            drawn.update_value(|d| {
+                if d.is_none() {
+                    *d = Drawn::new(&tbody, COLUMNS);
+                }
+                if let Some(d) = d {
+                    d.draw(window, &keys, &mut |k| {
+                        fleet_row(window.start + k, &items[k], watched[k], demo, now_secs)
+                    });
+                }
+            });
+        });
+        if len.get_untracked() > DRAW_ALL_UP_TO && !viewport.measured() {
+            viewport.measure();
+        }
+        // Coming back to the fleet: where it was scrolled to, and the row that was opened.
+        if !restored.get_value() {
+            restored.set_value(true);
+            if let Some(el) = viewport.node.get_untracked() {
+                el.set_scroll_top(fleet.scroll_top());
+            }
+            let opened = fleet.opened();
+            if let Some(pos) = opened.and_then(|id| shown.with_untracked(|r| r.0.iter().position(|i| i.id() == id))) {
+                focus_row(pos);
+            }
+        }
+    });
+
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some((pos, target)) = event_row(ev.target()) else {
+            return;
+        };
+        let Some(id) = shown.with_untracked(|r| r.0.get(pos).map(|i| i.id().to_string())) else {
+            return;
+        };
+        if closest(&target, "[data-testid=fleet-pin]").is_some() {
+            state.toggle_pin(&id);
+        } else if closest(&target, "a").is_some() {
+            // A new tab or window is the browser's business.
+            if ev.button() != 0 || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() {
+                return;
+            }
+            ev.prevent_default();
+            state.open_from_fleet(&id, demo);
+        }
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let Some((pos, _)) = event_row(ev.target()) else {
+            return;
+        };
+        let last = len.get_untracked().saturating_sub(1);
+        let next = match ev.key().as_str() {
+            "ArrowDown" | "j" => pos + 1,
+            "ArrowUp" | "k" => pos.saturating_sub(1),
+            "PageDown" => pos + PAGE_ROWS,
+            "PageUp" => pos.saturating_sub(PAGE_ROWS),
+            "Home" => 0,
+            "End" => last,
+            _ => return,
+        };
+        ev.prevent_default();
+        focus_row(next.min(last));
+    };
+    let on_scroll = move |_| fleet.remember_scroll(viewport.scrolled());
+
+    let headings = Column::ALL
+        .into_iter()
+        .map(|column| {
+            let aria = move || fleet.sort().aria(column);
+            view! {
+                <th scope="col" aria-sort=aria>
+                    <button type="button" data-testid="fleet-sort" data-column=column.as_str()
+                        on:click=move |_| state.sort_fleet_by(column)>
+                        {column.label()}
+                        <span class="arrow" aria-hidden="true">
+                            {move || match aria() { "ascending" => "▲", "descending" => "▼", _ => "" }}
+                        </span>
+                    </button>
+                </th>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="long-table" class:windowed=move || { len.get() > DRAW_ALL_UP_TO }
+            node_ref=viewport.node on:scroll=on_scroll>
+            <table class="fleet-table" aria-rowcount=move || len.get() + 1 aria-labelledby="fleet-h">
+                <thead><tr aria-rowindex="1">{headings}<th scope="col"><span class="sr-only">"Watch list"</span></th></tr></thead>
+                <tbody node_ref=body on:click=on_click on:keydown=on_key></tbody>
+            </table>
+        </div>
+        {move || (len.get() == 0).then(|| view! {
+            <p class="empty" data-testid="fleet-no-match">
+                "No instance matches. "
+                <button type="button" class="link" on:click=move |_| state.clear_fleet_filter()>"Show all"</button>
+            </p>
+        }.into_any())}
+    }
+}
