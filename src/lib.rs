@@ -103,7 +103,8 @@ pub fn App() -> impl IntoView {
 
     // Rebuilt only when another screen is shown, not when the same one is loaded again.
     let shown = Memo::new(move |_| state.screen());
-    let body = move || match shown.get() {
+    let body = move || {
+        match shown.get() {
         Screen::Fleet { demo } => view! { <FleetScreen demo=demo /> }.into_any(),
         Screen::Instance(c) => state
             .tracker(&c.id, c.demo)
@@ -117,6 +118,7 @@ pub fn App() -> impl IntoView {
             </section>
         }
         .into_any(),
+    }
     };
     // The way back to the fleet from an instance.
     let to_fleet = move || {

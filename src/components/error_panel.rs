@@ -14,11 +14,19 @@ pub fn ErrorPanel() -> impl IntoView {
         let (phase, failure, subject) = match state.screen() {
             Screen::Instance(_) => {
                 let t = state.current_tracker()?;
-                (t.live.phase(), t.live.failure_signal(), view! { <code>{t.id()}</code> }.into_any())
+                (
+                    t.live.phase(),
+                    t.live.failure_signal(),
+                    view! { <code>{t.id()}</code> }.into_any(),
+                )
             }
             Screen::Fleet { demo } => {
                 let live = state.fleet().live(demo);
-                (live.phase(), live.failure_signal(), "the list of instances".into_any())
+                (
+                    live.phase(),
+                    live.failure_signal(),
+                    "the list of instances".into_any(),
+                )
             }
             Screen::Start => return None,
         };

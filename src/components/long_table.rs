@@ -185,14 +185,13 @@ pub struct Drawn {
 }
 
 impl Drawn {
-    /// Takes over an empty `tbody` of a table with `columns` columns.
-    pub fn new(body: &Element, columns: usize) -> Option<Drawn> {
+    /// Takes over an empty `tbody`. A spacer is a row of one cell: one spanning every column
+    /// would upset a fixed table layout whose narrow form hides some columns.
+    pub fn new(body: &Element) -> Option<Drawn> {
         let spacer = || {
             let tr = el("tr", "spacer", "")?;
             set(&tr, "aria-hidden", "true");
-            let td = el("td", "", "")?;
-            set(&td, "colspan", &columns.to_string());
-            add(&tr, Some(td));
+            add(&tr, el("td", "", ""));
             let _ = body.append_child(&tr);
             Some(tr)
         };
@@ -245,7 +244,9 @@ impl Drawn {
             if cursor.as_ref() == Some(node) {
                 cursor = row.next_sibling();
             } else {
-                let _ = self.body.insert_before(&row, cursor.as_ref().or(Some(&self.after)));
+                let _ = self
+                    .body
+                    .insert_before(&row, cursor.as_ref().or(Some(&self.after)));
             }
             rows.push((*key, row));
         }
@@ -254,6 +255,9 @@ impl Drawn {
 
     /// The drawn row at position `pos`, if it is drawn.
     pub fn row_at(&self, pos: usize) -> Option<&Element> {
-        self.rows.iter().find(|((p, _), _)| *p == pos).map(|(_, row)| row)
+        self.rows
+            .iter()
+            .find(|((p, _), _)| *p == pos)
+            .map(|(_, row)| row)
     }
 }

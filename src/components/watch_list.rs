@@ -13,9 +13,8 @@ fn WatchCard(id: String, tracker: Tracker, linked: bool) -> impl IntoView {
     let state = expect_context::<AppState>();
     let phase = tracker.live.phase();
     let instance = Memo::new(move |_| tracker.live.with_data(|d| d.map(|f| f.instance.clone())));
-    let badge = Memo::new(move |_| {
-        instance.with(|i| i.as_ref().map(|i| (i.status.clone(), i.tone())))
-    });
+    let badge =
+        Memo::new(move |_| instance.with(|i| i.as_ref().map(|i| (i.status.clone(), i.tone()))));
     let fetched_at = Memo::new(move |_| tracker.live.fetched_at());
     let in_progress = Memo::new(move |_| {
         instance.with(|i| i.as_ref().is_some_and(|i| i.status.is_in_progress()))

@@ -1,6 +1,7 @@
 //! Pictures of the app in the states a person meets, for looking at what was built:
 //! `cargo run -p e2e --example screenshots [out-dir]` (after scripts/build.sh) writes PNGs of
-//! the loaded view, the watch list, the logs panel, an error, and the narrow (360 px) view.
+//! the loaded view, the watch list, the logs panel, an error, the narrow (360 px) view, and the
+//! fleet (the stand-in's mixed fleet) at 1280 and 360 px in light and dark.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -15,6 +16,16 @@ async fn shoot(t: &Session, dir: &Path, name: &str) {
     let path = dir.join(format!("{name}.png"));
     std::fs::write(&path, png).expect("writing the screenshot");
     println!("wrote {}", path.display());
+}
+
+/// Shows the page in the dark (or light) scheme by pointing the stylesheet's
+/// `prefers-color-scheme: dark` rules at every screen (or back).
+async fn dark(t: &Session, on: bool) {
+    t.js_with(
+        "for (const sheet of document.styleSheets) for (const rule of sheet.cssRules)            if (rule.media && /prefers-color-scheme: dark|^all$/.test(rule.media.mediaText))              rule.media.mediaText = arguments[0] ? 'all' : '(prefers-color-scheme: dark)';          return true;",
+        vec![json!(on)],
+    )
+    .await;
 }
 
 async fn resize(t: &Session, width: u32, height: u32) {
@@ -32,6 +43,7 @@ async fn main() {
             .unwrap_or_else(|| "/tmp/shots".into()),
     );
     std::fs::create_dir_all(&dir).expect("the output folder");
+    let fleet_dir = dir.clone();
     run(Setup::default(), |t| async move {
         t.open("/").await;
         t.js_with(
@@ -67,6 +79,27 @@ async fn main() {
         t.wait_view(FULL_ID).await;
         tokio::time::sleep(Duration::from_millis(500)).await;
         shoot(&t, &dir, "narrow").await;
+    })
+    .await;
+
+    let dir = fleet_dir;
+    run(Setup::default(), |t| async move {
+        t.open("/").await;
+        t.js_with(
+            "localStorage.setItem('novita-viewer.apiKey', arguments[0]); return true;",
+            vec![json!(TEST_API_KEY)],
+        )
+        .await;
+        t.open("/").await;
+        t.wait_count("fleet-row", 16, Duration::from_secs(10)).await;
+        for (width, height, name) in [(1280, 1250, "fleet"), (360, 2100, "fleet-narrow")] {
+            resize(&t, width, height).await;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            shoot(&t, &dir, name).await;
+            dark(&t, true).await;
+            shoot(&t, &dir, &format!("{name}-dark")).await;
+            dark(&t, false).await;
+        }
     })
     .await;
 }

@@ -368,7 +368,11 @@ impl Pager {
                 self.list.capped = true;
                 break;
             }
-            if self.seen.insert(item.id().to_string(), Value::Null).is_none() {
+            if self
+                .seen
+                .insert(item.id().to_string(), Value::Null)
+                .is_none()
+            {
                 self.list.items.push(Arc::new(item));
                 new += 1;
             }

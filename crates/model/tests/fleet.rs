@@ -262,12 +262,26 @@ fn failed_unknown_and_spot_reclaims_need_attention() {
 fn the_tab_title_says_how_many_need_attention_when_any_do() {
     assert_eq!(
         headline(&mixed()),
-        ("4 need attention".to_string(), "16 instances".to_string(), Tone::Error)
+        (
+            "4 need attention".to_string(),
+            "16 instances".to_string(),
+            Tone::Error
+        )
     );
-    let calm = items(json!([{ "id": "a", "status": "running" }, { "id": "b", "status": "pulling" }]));
-    assert_eq!(headline(&calm), ("Fleet".into(), "2 instances".into(), Tone::Progress));
-    assert_eq!(headline(&calm[..1]), ("Fleet".into(), "1 instance".into(), Tone::Ok));
-    assert_eq!(headline(&[]), ("Fleet".into(), "0 instances".into(), Tone::Stopped));
+    let calm =
+        items(json!([{ "id": "a", "status": "running" }, { "id": "b", "status": "pulling" }]));
+    assert_eq!(
+        headline(&calm),
+        ("Fleet".into(), "2 instances".into(), Tone::Progress)
+    );
+    assert_eq!(
+        headline(&calm[..1]),
+        ("Fleet".into(), "1 instance".into(), Tone::Ok)
+    );
+    assert_eq!(
+        headline(&[]),
+        ("Fleet".into(), "0 instances".into(), Tone::Stopped)
+    );
 }
 
 #[test]

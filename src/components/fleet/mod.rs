@@ -54,7 +54,8 @@ pub fn FleetScreen(demo: bool) -> impl IntoView {
     let total = Memo::new(move |_| sorted.with(|r| r.0.len()));
     let in_progress = Memo::new(move |_| counts.get()[1] > 0);
     let notice = move || live.with_data(|d| d.and_then(FleetList::notice));
-    let status = move || match phase.get() {
+    let status = move || {
+        match phase.get() {
         Phase::Loading => Some(view! {
             <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>" Loading the list of instances…"</p>
         }.into_any()),
@@ -62,6 +63,7 @@ pub fn FleetScreen(demo: bool) -> impl IntoView {
             <p class="muted">"Paste your API key above to see every instance it can see."</p>
         }.into_any()),
         _ => None,
+    }
     };
     let body = move || {
         if !has_data.get() {

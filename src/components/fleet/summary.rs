@@ -8,11 +8,7 @@ use instance_model::fleet::{tone_word, SUMMARY_TONES};
 use leptos::prelude::*;
 
 #[component]
-pub fn Summary(
-    counts: Memo<[usize; 5]>,
-    shown: Memo<Rows>,
-    total: Memo<usize>,
-) -> impl IntoView {
+pub fn Summary(counts: Memo<[usize; 5]>, shown: Memo<Rows>, total: Memo<usize>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let fleet = state.fleet();
     let buttons = SUMMARY_TONES

@@ -10,7 +10,9 @@
 //! ten, Home/End to the ends, Enter opens.
 
 use super::Rows;
-use crate::components::long_table::{add, closest, el, event_row, row, set, Drawn, RowKey, Viewport};
+use crate::components::long_table::{
+    add, closest, el, event_row, row, set, Drawn, RowKey, Viewport,
+};
 use crate::components::status_badge::badge_element;
 use crate::state::AppState;
 use instance_model::address::{search_for, View};
@@ -25,7 +27,6 @@ use web_sys::{Element, HtmlElement};
 
 /// Rows PageDown and PageUp move by.
 const PAGE_ROWS: usize = 10;
-const COLUMNS: usize = 8;
 
 /// A cell with a main line and, when `sub` is not empty, a smaller second line.
 fn cell(main: Option<Element>, sub: &str, sub_class: &str) -> Option<Element> {
@@ -46,7 +47,13 @@ fn text_cell(text: &str, class: &str) -> Option<Element> {
     Some(td)
 }
 
-fn fleet_row(pos: usize, item: &ListItem, watched: bool, demo: bool, now_secs: i64) -> Option<Element> {
+fn fleet_row(
+    pos: usize,
+    item: &ListItem,
+    watched: bool,
+    demo: bool,
+    now_secs: i64,
+) -> Option<Element> {
     let i = &item.instance;
     let tr = row(pos, "fleet-row")?;
     set(&tr, "data-instance-id", &i.id);
@@ -70,12 +77,19 @@ fn fleet_row(pos: usize, item: &ListItem, watched: bool, demo: bool, now_secs: i
         }
     });
     let badge = badge_element(&i.status, i.tone());
-    add(&tr, cell(badge, reason.as_deref().unwrap_or(""), "sub reason"));
+    add(
+        &tr,
+        cell(badge, reason.as_deref().unwrap_or(""), "sub reason"),
+    );
 
     add(&tr, text_cell(&item.gpus(), ""));
     add(&tr, text_cell(item.cluster(), ""));
     let (billing, spot) = item.billing();
-    let spot_class = if item.spot.is_warning() { "sub warn" } else { "sub" };
+    let spot_class = if item.spot.is_warning() {
+        "sub warn"
+    } else {
+        "sub"
+    };
     add(&tr, cell(el("span", "", &billing), spot, spot_class));
     let image = match i.image_url.trim() {
         "" => "—",
@@ -89,11 +103,23 @@ fn fleet_row(pos: usize, item: &ListItem, watched: bool, demo: bool, now_secs: i
 
     let watch = el("td", "", "")?;
     if !demo {
-        let button = el("button", "ghost", if watched { "Watching" } else { "Watch" })?;
+        let button = el(
+            "button",
+            "ghost",
+            if watched { "Watching" } else { "Watch" },
+        )?;
         set(&button, "type", "button");
         set(&button, "data-testid", "fleet-pin");
-        set(&button, "aria-pressed", if watched { "true" } else { "false" });
-        set(&button, "aria-label", &format!("Watch {}", i.display_name()));
+        set(
+            &button,
+            "aria-pressed",
+            if watched { "true" } else { "false" },
+        );
+        set(
+            &button,
+            "aria-label",
+            &format!("Watch {}", i.display_name()),
+        );
         add(&watch, Some(button));
     }
     add(&tr, Some(watch));
@@ -141,11 +167,16 @@ pub fn FleetTable(shown: Memo<Rows>, demo: bool) -> impl IntoView {
                 .iter()
                 .zip(&watched)
                 .enumerate()
-                .map(|(k, (item, w))| (window.start + k, (Arc::as_ptr(item) as usize as u64) << 1 | u64::from(*w)))
+                .map(|(k, (item, w))| {
+                    (
+                        window.start + k,
+                        (Arc::as_ptr(item) as usize as u64) << 1 | u64::from(*w),
+                    )
+                })
                 .collect();
             drawn.update_value(|d| {
                 if d.is_none() {
-                    *d = Drawn::new(&tbody, COLUMNS);
+                    *d = Drawn::new(&tbody);
                 }
                 if let Some(d) = d {
                     d.draw(window, &keys, &mut |k| {
@@ -164,7 +195,9 @@ pub fn FleetTable(shown: Memo<Rows>, demo: bool) -> impl IntoView {
                 el.set_scroll_top(fleet.scroll_top());
             }
             let opened = fleet.opened();
-            if let Some(pos) = opened.and_then(|id| shown.with_untracked(|r| r.0.iter().position(|i| i.id() == id))) {
+            if let Some(pos) = opened
+                .and_then(|id| shown.with_untracked(|r| r.0.iter().position(|i| i.id() == id)))
+            {
                 focus_row(pos);
             }
         }
@@ -181,7 +214,8 @@ pub fn FleetTable(shown: Memo<Rows>, demo: bool) -> impl IntoView {
             state.toggle_pin(&id);
         } else if closest(&target, "a").is_some() {
             // A new tab or window is the browser's business.
-            if ev.button() != 0 || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() {
+            if ev.button() != 0 || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key()
+            {
                 return;
             }
             ev.prevent_default();
