@@ -1,5 +1,6 @@
 //! Copy to the clipboard, with feedback on the button and through the polite live region.
 
+use super::long_table::{el, set};
 use crate::state::AppState;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -22,6 +23,18 @@ pub fn copy_text(state: AppState, text: String, what: String) {
     });
 }
 
+/// Shows "Copied ✓" on the button for a moment. Feedback on the button itself rather than
+/// through a signal per button: a page with hundreds of ports has hundreds of these, and each
+/// signal and effect costs at render.
+pub fn flash_copied(button: &web_sys::Element) {
+    let button = button.clone();
+    button.set_text_content(Some("Copied ✓"));
+    set_timeout(
+        move || button.set_text_content(Some("Copy")),
+        Duration::from_millis(1500),
+    );
+}
+
 /// A small "Copy" button. `what` names the thing for the announcement and the button's label.
 #[component]
 pub fn CopyButton(#[prop(into)] text: Signal<String>, #[prop(into)] what: String) -> impl IntoView {
@@ -29,17 +42,8 @@ pub fn CopyButton(#[prop(into)] text: Signal<String>, #[prop(into)] what: String
     let label = format!("Copy {what}");
     let on_click = move |ev: leptos::ev::MouseEvent| {
         copy_text(state, text.get_untracked(), what.clone());
-        // Feedback on the button itself rather than through a signal per button: a page with
-        // hundreds of ports has hundreds of these, and each signal and effect costs at render.
-        let button = ev
-            .current_target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
-        if let Some(button) = button {
-            button.set_text_content(Some("Copied ✓"));
-            set_timeout(
-                move || button.set_text_content(Some("Copy")),
-                Duration::from_millis(1500),
-            );
+        if let Some(button) = ev.current_target().and_then(|t| t.dyn_into().ok()) {
+            flash_copied(&button);
         }
     };
     view! {
@@ -47,4 +51,14 @@ pub fn CopyButton(#[prop(into)] text: Signal<String>, #[prop(into)] what: String
             "Copy"
         </button>
     }
+}
+
+/// The same button, drawn by hand in a long table (whose body handles its clicks).
+pub fn copy_button(what: &str) -> Option<web_sys::Element> {
+    let label = format!("Copy {what}");
+    let button = el("button", "copy", "Copy")?;
+    set(&button, "type", "button");
+    set(&button, "title", &label);
+    set(&button, "aria-label", &label);
+    Some(button)
 }

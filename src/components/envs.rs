@@ -1,40 +1,111 @@
-//! Environment variables; values whose key looks secret are masked until revealed.
+//! Environment variables; values whose key looks secret are masked until revealed, and can be
+//! copied without being revealed. A long table (`long_table.rs`), like the ports: the value of
+//! a secret is never in the page until its Show button is pressed (the row holds the mask; the
+//! value is read from the instance when shown or copied).
 
-use super::secret::Secret;
+use super::copy::{copy_button, copy_text, flash_copied};
+use super::long_table::{add, closest, el, fingerprint, row, set, DrawRows, LongTable, RowClick};
+use crate::state::AppState;
 use instance_model::instance::EnvVar;
-use instance_model::secrets::is_secret_key;
+use instance_model::secrets::{is_secret_key, mask};
 use leptos::prelude::*;
+use std::sync::Arc;
+use web_sys::Element;
+
+const HEADINGS: &[&str] = &["Name", "Value"];
+
+/// The masked value, a Show button and a copy button, as the `Secret` component draws them.
+fn secret(e: &EnvVar) -> Option<Element> {
+    if e.value.is_empty() {
+        return el("span", "muted", "—");
+    }
+    let span = el("span", "secret", "")?;
+    let value = el("code", "secret-value", &mask(&e.value))?;
+    set(&value, "data-revealed", "false");
+    add(&span, Some(value));
+    let reveal = el("button", "reveal", "Show")?;
+    set(&reveal, "type", "button");
+    set(&reveal, "aria-pressed", "false");
+    set(&reveal, "aria-label", &format!("Show value of {}", e.key));
+    add(&span, Some(reveal));
+    add(&span, copy_button(&format!("value of {}", e.key)));
+    Some(span)
+}
+
+fn env_row(pos: usize, e: &EnvVar) -> Option<Element> {
+    let is_secret = is_secret_key(&e.key);
+    let tr = row(pos, "env-row")?;
+    set(&tr, "data-secret", if is_secret { "true" } else { "false" });
+    let name = el("th", "", "")?;
+    set(&name, "scope", "row");
+    add(&name, el("code", "wrap", &e.key));
+    add(&tr, Some(name));
+    let value = el("td", "", "")?;
+    add(
+        &value,
+        if is_secret {
+            secret(e)
+        } else {
+            el("code", "wrap", &e.value)
+        },
+    );
+    add(&tr, Some(value));
+    Some(tr)
+}
+
+/// Show / Hide: the value, or its mask again.
+fn toggle(button: &Element, e: &EnvVar) {
+    let shown = button.get_attribute("aria-pressed").as_deref() != Some("true");
+    let code = button
+        .parent_element()
+        .and_then(|p| p.query_selector("code.secret-value").ok().flatten());
+    if let Some(code) = code {
+        let text = if shown {
+            e.value.clone()
+        } else {
+            mask(&e.value)
+        };
+        code.set_text_content(Some(&text));
+        set(&code, "data-revealed", if shown { "true" } else { "false" });
+    }
+    set(button, "aria-pressed", if shown { "true" } else { "false" });
+    button.set_text_content(Some(if shown { "Hide" } else { "Show" }));
+}
 
 #[component]
 pub fn Envs(envs: Memo<Vec<EnvVar>>) -> impl IntoView {
-    let empty = Memo::new(move |_| envs.with(Vec::is_empty));
+    let state = expect_context::<AppState>();
+    let len = Memo::new(move |_| envs.with(Vec::len));
+    let draw: DrawRows = Arc::new(move |window, drawn| {
+        envs.with(|envs| {
+            let shown = &envs[window.start..window.end];
+            let keys: Vec<_> = shown
+                .iter()
+                .enumerate()
+                .map(|(k, e)| (window.start + k, fingerprint(&[&e.key, &e.value])))
+                .collect();
+            drawn.draw(window, &keys, &mut |k| env_row(window.start + k, &shown[k]));
+        })
+    });
+    let on_click: RowClick = Arc::new(move |pos, target| {
+        let Some(button) = closest(&target, "button") else {
+            return;
+        };
+        envs.with_untracked(|envs| {
+            let Some(e) = envs.get(pos) else {
+                return;
+            };
+            if button.class_list().contains("reveal") {
+                toggle(&button, e);
+            } else if button.class_list().contains("copy") {
+                copy_text(state, e.value.clone(), format!("value of {}", e.key));
+                flash_copied(&button);
+            }
+        });
+    });
     view! {
-        <Show when=move || !empty.get() fallback=|| view! { <p class="empty">"No environment variables are set."</p> }>
-            <div class="table-wrap">
-                <table class="envs">
-                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Value"</th></tr></thead>
-                    <tbody>
-                        <For
-                            each=move || envs.get().into_iter().enumerate()
-                            key=|(i, e)| (*i, e.key.clone(), e.value.clone())
-                            children=|(_, e)| {
-                                let secret = is_secret_key(&e.key);
-                                let value = if secret {
-                                    view! { <Secret value=e.value.clone() what=format!("value of {}", e.key) /> }.into_any()
-                                } else {
-                                    view! { <code class="wrap">{e.value.clone()}</code> }.into_any()
-                                };
-                                view! {
-                                    <tr data-testid="env-row" data-secret=secret.to_string()>
-                                        <th scope="row"><code class="wrap">{e.key.clone()}</code></th>
-                                        <td>{value}</td>
-                                    </tr>
-                                }
-                            }
-                        />
-                    </tbody>
-                </table>
-            </div>
+        <Show when=move || { len.get() > 0 } fallback=|| view! { <p class="empty">"No environment variables are set."</p> }>
+            <LongTable class="envs" headings=HEADINGS len=len draw=draw.clone() on_click=on_click.clone() />
         </Show>
     }
 }

@@ -14,9 +14,10 @@
 //! attribute values, never HTML. A table's controls (open, copy, reveal, watch) are handled
 //! by one listener on its body, which finds the row from `aria-rowindex`.
 
-use instance_model::window::{rows_in_view, scroll_to_show, RowWindow};
-use leptos::html::Div;
+use instance_model::window::{rows_in_view, scroll_to_show, RowWindow, DRAW_ALL_UP_TO};
+use leptos::html::{Div, Tbody};
 use leptos::prelude::*;
+use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, Node};
 
@@ -259,5 +260,60 @@ impl Drawn {
             .iter()
             .find(|((p, _), _)| *p == pos)
             .map(|(_, row)| row)
+    }
+}
+
+/// Draws the rows of a window into a table's [`Drawn`], reading its data (reactively).
+pub type DrawRows = Arc<dyn Fn(RowWindow, &mut Drawn) + Send + Sync>;
+/// Handles a click on `target` in the row at a position.
+pub type RowClick = Arc<dyn Fn(usize, Element) + Send + Sync>;
+
+/// A long table of the instance view: fixed headings, `len` rows drawn by `draw`, clicks in
+/// rows handed to `on_click`. The table redraws when what `draw` reads changes, when it is
+/// scrolled, and when it is measured.
+#[component]
+pub fn LongTable(
+    class: &'static str,
+    headings: &'static [&'static str],
+    len: Memo<usize>,
+    draw: DrawRows,
+    on_click: RowClick,
+) -> impl IntoView {
+    let viewport = Viewport::new(0);
+    let body = NodeRef::<Tbody>::new();
+    let drawn = StoredValue::new_local(None::<Drawn>);
+    Effect::new(move |_| {
+        let Some(tbody) = body.get() else {
+            return;
+        };
+        let window = viewport.window(len.get());
+        drawn.update_value(|d| {
+            if d.is_none() {
+                *d = Drawn::new(&tbody);
+            }
+            if let Some(d) = d {
+                draw(window, d);
+            }
+        });
+        if len.get_untracked() > DRAW_ALL_UP_TO && !viewport.measured() {
+            viewport.measure();
+        }
+    });
+    let headings = headings
+        .iter()
+        .map(|h| view! { <th scope="col">{*h}</th> })
+        .collect_view();
+    view! {
+        <div class="long-table table-wrap" class:windowed=move || { len.get() > DRAW_ALL_UP_TO }
+            node_ref=viewport.node on:scroll=move |_| { viewport.scrolled(); }>
+            <table class=class aria-rowcount=move || len.get() + 1>
+                <thead><tr aria-rowindex="1">{headings}</tr></thead>
+                <tbody node_ref=body on:click=move |ev| {
+                    if let Some((pos, target)) = event_row(ev.target()) {
+                        on_click(pos, target);
+                    }
+                }></tbody>
+            </table>
+        </div>
     }
 }

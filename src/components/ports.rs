@@ -1,78 +1,129 @@
 //! Ports: HTTP endpoints as links that open in a new tab, TCP endpoints as `host:port` with a
-//! copy button (and the `ssh` line for port 22). Only http(s) URLs ever become links.
-//! Rows are keyed by their content, so a refresh re-renders only rows that changed.
+//! copy button (and the `ssh` line for port 22). Only http(s) URLs ever become links. A long
+//! table (`long_table.rs`): rows drawn by hand, keyed by what they show, so a refresh redraws
+//! only rows that changed, and a long list only the rows in sight.
 
-use super::copy::CopyButton;
+use super::copy::{copy_button, copy_text, flash_copied};
+use super::long_table::{add, closest, el, fingerprint, row, set, DrawRows, LongTable, RowClick};
+use crate::state::AppState;
 use instance_model::links::{is_http_kind, safe_http_url, ssh_line_for};
 use instance_model::PortMapping;
 use leptos::prelude::*;
+use std::sync::Arc;
+use web_sys::Element;
 
-#[component]
-pub fn Ports(ports: Memo<Vec<PortMapping>>) -> impl IntoView {
-    let empty = Memo::new(move |_| ports.with(Vec::is_empty));
-    view! {
-        <Show when=move || !empty.get() fallback=|| view! { <p class="empty">"No ports are mapped."</p> }>
-            <div class="table-wrap">
-                <table class="ports">
-                    <thead><tr><th scope="col">"Port"</th><th scope="col">"Type"</th><th scope="col">"Endpoint"</th></tr></thead>
-                    <tbody>
-                        <For
-                            each=move || ports.get().into_iter().enumerate()
-                            key=|(i, p)| (*i, p.port, p.endpoint.clone(), p.kind.clone())
-                            children=|(_, port)| view! { <PortRow port=port /> }
-                        />
-                    </tbody>
-                </table>
-            </div>
-        </Show>
+const HEADINGS: &[&str] = &["Port", "Type", "Endpoint"];
+
+/// The port's number as text ("" when the API sent none).
+fn number(port: &PortMapping) -> String {
+    port.port.map(|n| n.to_string()).unwrap_or_default()
+}
+
+fn endpoint_link(port: &PortMapping) -> Option<String> {
+    safe_http_url(port.endpoint.trim())
+        .filter(|_| is_http_kind(&port.kind) || port.kind.trim().is_empty())
+        .map(str::to_string)
+}
+
+/// The SSH command for port 22's `host:port`, when it reads as one.
+fn ssh_line(port: &PortMapping) -> Option<String> {
+    (port.port == Some(22))
+        .then(|| ssh_line_for(port.endpoint.trim()))
+        .flatten()
+}
+
+/// `text` as code, then a copy button for it; `copy` says which text the button copies.
+fn copyable(class: &str, text: &str, what: &str, copy: &str) -> Option<Element> {
+    let span = el("span", class, "")?;
+    add(&span, el("code", "wrap", text));
+    let button = copy_button(what)?;
+    set(&button, "data-copy", copy);
+    add(&span, Some(button));
+    Some(span)
+}
+
+fn port_row(pos: usize, port: &PortMapping) -> Option<Element> {
+    let number = number(port);
+    let endpoint = port.endpoint.trim();
+    let tr = row(pos, "port-row")?;
+    set(&tr, "data-port", &number);
+    add(
+        &tr,
+        el("td", "num", if number.is_empty() { "—" } else { &number }),
+    );
+    let kind = match port.kind.trim() {
+        "" => "—".to_string(),
+        kind => kind.to_uppercase(),
+    };
+    add(&tr, el("td", "", &kind));
+    let cell = el("td", "", "")?;
+    if let Some(href) = endpoint_link(port) {
+        let a = el("a", "", &href)?;
+        set(&a, "data-testid", "port-link");
+        set(&a, "href", &href);
+        set(&a, "target", "_blank");
+        set(&a, "rel", "noopener noreferrer");
+        add(&a, el("span", "sr-only", " (opens in a new tab)"));
+        add(&cell, Some(a));
+    } else if endpoint.is_empty() {
+        add(&cell, el("span", "muted", "—"));
+    } else {
+        let what = format!("endpoint of port {number}");
+        let span = copyable("endpoint", endpoint, &what, "endpoint")?;
+        set(&span, "data-testid", "port-endpoint");
+        add(&cell, Some(span));
+        if let Some(line) = ssh_line(port) {
+            add(&cell, copyable("ssh-line", &line, "SSH command", "ssh"));
+        }
     }
+    add(&tr, Some(cell));
+    Some(tr)
 }
 
 #[component]
-fn PortRow(port: PortMapping) -> impl IntoView {
-    let number = port.port.map(|n| n.to_string()).unwrap_or_default();
-    let endpoint = port.endpoint.trim().to_string();
-    let link = safe_http_url(&endpoint)
-        .filter(|_| is_http_kind(&port.kind) || port.kind.trim().is_empty())
-        .map(str::to_string);
-    let cell = match link {
-        Some(href) => view! {
-            <a data-testid="port-link" href=href.clone() target="_blank" rel="noopener noreferrer">
-                {href.clone()}
-                <span class="sr-only">" (opens in a new tab)"</span>
-            </a>
-        }
-        .into_any(),
-        None if endpoint.is_empty() => view! { <span class="muted">"—"</span> }.into_any(),
-        None => {
-            let ssh = (port.port == Some(22))
-                .then(|| ssh_line_for(&endpoint))
-                .flatten();
-            view! {
-                <span data-testid="port-endpoint" class="endpoint">
-                    <code class="wrap">{endpoint.clone()}</code>
-                    <CopyButton text=Signal::stored(endpoint.clone()) what=format!("endpoint of port {number}") />
-                </span>
-                {ssh.map(|line| view! {
-                    <span class="ssh-line">
-                        <code class="wrap">{line.clone()}</code>
-                        <CopyButton text=Signal::stored(line) what="SSH command" />
-                    </span>
-                })}
+pub fn Ports(ports: Memo<Vec<PortMapping>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let len = Memo::new(move |_| ports.with(Vec::len));
+    let draw: DrawRows = Arc::new(move |window, drawn| {
+        ports.with(|ports| {
+            let shown = &ports[window.start..window.end];
+            let keys: Vec<_> = shown
+                .iter()
+                .enumerate()
+                .map(|(k, p)| {
+                    (
+                        window.start + k,
+                        fingerprint(&[&number(p), &p.endpoint, &p.kind]),
+                    )
+                })
+                .collect();
+            drawn.draw(window, &keys, &mut |k| {
+                port_row(window.start + k, &shown[k])
+            });
+        })
+    });
+    let on_click: RowClick = Arc::new(move |pos, target| {
+        let Some(button) = closest(&target, "button.copy") else {
+            return;
+        };
+        let copied = ports.with_untracked(|ports| {
+            let port = ports.get(pos)?;
+            match button.get_attribute("data-copy").as_deref() {
+                Some("ssh") => Some((ssh_line(port)?, "SSH command".to_string())),
+                _ => Some((
+                    port.endpoint.trim().to_string(),
+                    format!("endpoint of port {}", number(port)),
+                )),
             }
-            .into_any()
+        });
+        if let Some((text, what)) = copied {
+            copy_text(state, text, what);
+            flash_copied(&button);
         }
-    };
-    let kind = if port.kind.trim().is_empty() {
-        "—".to_string()
-    } else {
-        port.kind.to_uppercase()
-    };
+    });
     view! {
-        <tr data-testid="port-row" data-port=number.clone()>
-            <td class="num">{if number.is_empty() { "—".to_string() } else { number.clone() }}</td>
-            <td>{kind}</td>
-            <td>{cell}</td>
-        </tr>
+        <Show when=move || { len.get() > 0 } fallback=|| view! { <p class="empty">"No ports are mapped."</p> }>
+            <LongTable class="ports" headings=HEADINGS len=len draw=draw.clone() on_click=on_click.clone() />
+        </Show>
     }
 }

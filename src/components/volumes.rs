@@ -1,42 +1,66 @@
 //! Storage volumes: local disk or network (cloud) storage, size, cloud storage ID, mount path.
+//! A long table (`long_table.rs`), like the ports.
 
+use super::long_table::{add, el, fingerprint, row, DrawRows, LongTable, RowClick};
 use instance_model::format::{gigabytes, or_dash};
 use instance_model::VolumeMount;
 use leptos::prelude::*;
+use std::sync::Arc;
+use web_sys::Element;
 
-fn kind_label(kind: &str) -> String {
+const HEADINGS: &[&str] = &["Type", "Size", "Cloud storage ID", "Mount path"];
+
+fn kind_label(kind: &str) -> &str {
     match kind.trim() {
-        "local" => "Local".into(),
-        "network" => "Network (cloud storage)".into(),
-        "" => "—".into(),
-        other => other.to_string(),
+        "local" => "Local",
+        "network" => "Network (cloud storage)",
+        "" => "—",
+        other => other,
     }
+}
+
+fn code_cell(text: &str) -> Option<Element> {
+    let td = el("td", "", "")?;
+    add(&td, el("code", "wrap", or_dash(text)));
+    Some(td)
+}
+
+fn volume_row(pos: usize, v: &VolumeMount, size: &str) -> Option<Element> {
+    let tr = row(pos, "volume-row")?;
+    add(&tr, el("td", "", kind_label(&v.kind)));
+    add(&tr, el("td", "num", size));
+    add(&tr, code_cell(&v.id));
+    add(&tr, code_cell(&v.mount_path));
+    Some(tr)
 }
 
 #[component]
 pub fn Volumes(volumes: Memo<Vec<VolumeMount>>) -> impl IntoView {
-    let empty = Memo::new(move |_| volumes.with(Vec::is_empty));
+    let len = Memo::new(move |_| volumes.with(Vec::len));
+    let draw: DrawRows = Arc::new(move |window, drawn| {
+        volumes.with(|volumes| {
+            let shown = &volumes[window.start..window.end];
+            let sizes: Vec<String> = shown.iter().map(|v| gigabytes(v.size)).collect();
+            let keys: Vec<_> = shown
+                .iter()
+                .zip(&sizes)
+                .enumerate()
+                .map(|(k, (v, size))| {
+                    (
+                        window.start + k,
+                        fingerprint(&[&v.kind, size, &v.id, &v.mount_path]),
+                    )
+                })
+                .collect();
+            drawn.draw(window, &keys, &mut |k| {
+                volume_row(window.start + k, &shown[k], &sizes[k])
+            });
+        })
+    });
+    let on_click: RowClick = Arc::new(|_, _| {});
     view! {
-        <Show when=move || !empty.get() fallback=|| view! { <p class="empty">"No volumes are mounted."</p> }>
-            <div class="table-wrap">
-                <table class="volumes">
-                    <thead><tr><th scope="col">"Type"</th><th scope="col">"Size"</th><th scope="col">"Cloud storage ID"</th><th scope="col">"Mount path"</th></tr></thead>
-                    <tbody>
-                        <For
-                            each=move || volumes.get().into_iter().enumerate()
-                            key=|(i, v)| (*i, v.kind.clone(), v.size.map(f64::to_bits), v.id.clone(), v.mount_path.clone())
-                            children=|(_, v)| view! {
-                                <tr data-testid="volume-row">
-                                    <td>{kind_label(&v.kind)}</td>
-                                    <td class="num">{gigabytes(v.size)}</td>
-                                    <td><code class="wrap">{or_dash(&v.id).to_string()}</code></td>
-                                    <td><code class="wrap">{or_dash(&v.mount_path).to_string()}</code></td>
-                                </tr>
-                            }
-                        />
-                    </tbody>
-                </table>
-            </div>
+        <Show when=move || { len.get() > 0 } fallback=|| view! { <p class="empty">"No volumes are mounted."</p> }>
+            <LongTable class="volumes" headings=HEADINGS len=len draw=draw.clone() on_click=on_click.clone() />
         </Show>
     }
 }

@@ -5,6 +5,7 @@
 //! compared. Nothing here asserts a timing: the machines are noisy.
 
 mod browser;
+mod fleet;
 mod load;
 mod logs;
 mod page;
@@ -37,8 +38,8 @@ pub struct Measured {
 }
 
 /// Every measure, in the order they run.
-const MEASURES: [&str; 7] = [
-    "sizes", "usable", "load", "scale", "refresh", "soak", "logs",
+const MEASURES: [&str; 8] = [
+    "sizes", "usable", "load", "scale", "fleet", "refresh", "soak", "logs",
 ];
 
 const USAGE: &str = "\
@@ -48,10 +49,11 @@ usage: bench [options]   (scripts/bench.sh builds the app and the baseline, then
   --baseline-dist DIR   the baseline page's build (default: bench/baseline/dist)
   --out FILE            where the JSON goes (default: bench-results/<UTC time>.json)
   --only LIST           run only these measures, comma-separated, from:
-                        sizes, usable, load, scale, refresh, soak, logs (default: all)
+                        sizes, usable, load, scale, fleet, refresh, soak, logs (default: all)
   --runs N              runs of time to usable (each page) and load overhead (default 15)
   --scale-runs N        runs of each scale size (default 7)
   --scale-sizes LIST    the N of big-N to render (default 10,100,500,2000; at most 5000)
+  --fleet-runs N        renders of the 1,000-instance fleet (default 7)
   --refreshes N         refreshes for the refresh cost (default 30)
   --soak N              refreshes in the soak (default 1000; 0 skips it)
   --log-runs N          runs of the log burst (default 5)
@@ -65,6 +67,7 @@ struct Options {
     runs: usize,
     scale_runs: usize,
     scale_sizes: Vec<usize>,
+    fleet_runs: usize,
     refreshes: usize,
     soak: usize,
     log_runs: usize,
@@ -80,6 +83,7 @@ impl Default for Options {
             runs: 15,
             scale_runs: 7,
             scale_sizes: vec![10, 100, 500, 2000],
+            fleet_runs: 7,
             refreshes: 30,
             soak: 1000,
             log_runs: 5,
@@ -136,6 +140,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Parsed> {
                     return Err("--scale-sizes: each N must be from 1 to 5000".into());
                 }
             }
+            "--fleet-runs" => o.fleet_runs = count(value()?)?.max(1),
             "--refreshes" => o.refreshes = count(value()?)?.max(1),
             "--soak" => o.soak = count(value()?)?,
             "--log-runs" => o.log_runs = count(value()?)?.max(1),
@@ -214,7 +219,9 @@ async fn run(o: &Options) -> Result<bool> {
     if wants("sizes") {
         record("sizes", measure_sizes(&o.dist, &o.baseline_dist));
     }
-    let browser_measures = ["usable", "load", "scale", "refresh", "soak", "logs"];
+    let browser_measures = [
+        "usable", "load", "scale", "fleet", "refresh", "soak", "logs",
+    ];
     if browser_measures.iter().any(|m| wants(m)) {
         let servers = Servers::start(&o.dist, &o.baseline_dist).await?;
         let driver = Driver::start()?;
@@ -225,6 +232,7 @@ async fn run(o: &Options) -> Result<bool> {
                 "usable" => usable::measure(&driver, &servers, o.runs).await,
                 "load" => load::measure(&driver, &servers, o.runs).await,
                 "scale" => scale::measure(&driver, &servers, &o.scale_sizes, o.scale_runs).await,
+                "fleet" => fleet::measure(&driver, &servers, o.fleet_runs).await,
                 "refresh" => refresh::measure_cost(&driver, &servers, o.refreshes).await,
                 "soak" => refresh::measure_soak(&driver, &servers, o.soak).await,
                 _ => logs::measure(&driver, &servers, o.log_runs).await,
@@ -248,7 +256,7 @@ async fn run(o: &Options) -> Result<bool> {
             "browser": "headless Chromium through chromedriver, fresh profile per measure, 1280×900",
             "dist": o.dist.display().to_string(),
             "baseline_dist": o.baseline_dist.display().to_string(),
-            "runs": o.runs, "scale_runs": o.scale_runs, "scale_sizes": o.scale_sizes,
+            "runs": o.runs, "scale_runs": o.scale_runs, "scale_sizes": o.scale_sizes, "fleet_runs": o.fleet_runs,
             "refreshes": o.refreshes, "soak": o.soak, "log_runs": o.log_runs,
         },
         "results": results,
