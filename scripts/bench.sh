@@ -3,7 +3,8 @@
 # Builds the release app and a baseline page (bench/baseline: one Leptos input, same stack and
 # release profile), serves both on loopback with the bundled server (the app's API forwarded
 # to the local stand-in, fake-novita), and measures in headless Chromium: download size, time
-# to usable, load overhead, scale, refresh cost, a 1,000-refresh soak and the log burst.
+# to usable, load overhead, scale, the 1,000-instance fleet, refresh cost, a 1,000-refresh soak
+# and the log burst.
 # Prints the tables and writes everything to bench-results/<UTC time>.json.
 #
 # Usage: scripts/bench.sh [options]        scripts/bench.sh --help lists the options

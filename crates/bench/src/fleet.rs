@@ -69,8 +69,9 @@ for (let i = text.length - 1; i >= 0; i--) await type(text.slice(0, i));
 return { work, painted, shown };"#;
 
 /// `refreshes(n)`: Refresh clicked n times, each waiting for the list to land ("as of"
-/// changes) and a frame; `mutations(records)` sorts DOM mutations into the "as of" line, the
-/// row of `arguments[1]` (when given), and everything else.
+/// changes) and a frame; `observe(n, rowId)` sorts the DOM mutations of n refreshes into the
+/// "as of" line, the row of `rowId` (when given), the live region announcing a change, and
+/// everything else.
 const REFRESHES: &str = r#"
 const timeEl = () => document.querySelector(`${hook('fleet-refreshed-at')} time`);
 const landed = before => new Promise((resolve, reject) => {
@@ -89,12 +90,13 @@ const refresh = async () => {
 };
 const element = node => node.nodeType === 1 ? node : node.parentElement;
 const tally = (records, rowId) => {
-  const counts = { as_of: 0, row: 0, elsewhere: 0, where: {} };
+  const counts = { as_of: 0, row: 0, announced: 0, elsewhere: 0, where: {} };
   const inRow = node => { const e = element(node); const r = e && e.closest(hook('fleet-row'));
     return !!rowId && !!r && r.getAttribute('data-instance-id') === rowId; };
   for (const r of records) {
     const e = element(r.target);
     if (e && e.closest(hook('fleet-refreshed-at'))) { counts.as_of++; continue; }
+    if (e && e.closest(hook('announcer'))) { counts.announced++; continue; }
     const nodes = [...r.addedNodes, ...r.removedNodes];
     if (inRow(r.target) || (nodes.length && nodes.every(inRow))) { counts.row++; continue; }
     counts.elsewhere++;
@@ -194,9 +196,10 @@ pub async fn measure(driver: &Driver, servers: &Servers, runs: usize) -> Result<
         count(&unchanged, "as_of"),
     ));
     table.note(format!(
-        "{} refreshes each changing one status: {} mutations in that row, {} elsewhere (expected 0){}",
+        "{} refreshes each changing one status: {} mutations in that row, {} in the live region saying so, {} elsewhere (expected 0){}",
         changed.get("refreshes").and_then(Value::as_u64).unwrap_or(0),
         count(&changed, "row"),
+        count(&changed, "announced"),
         count(&changed, "elsewhere"),
         match changed.get("where") {
             Some(w) if count(&changed, "elsewhere") > 0 => format!("; where: {w}"),
@@ -256,7 +259,7 @@ async fn run_all(browser: &Browser, servers: &Servers, runs: usize) -> Result<Ou
         )
         .await?;
     let id = first.as_str().ok_or("no fleet row to change")?.to_owned();
-    let mut changed = json!({ "as_of": 0, "row": 0, "elsewhere": 0, "where": {} });
+    let mut changed = json!({ "as_of": 0, "row": 0, "announced": 0, "elsewhere": 0, "where": {} });
     let changes = 5;
     for i in 0..changes {
         servers
@@ -270,7 +273,7 @@ async fn run_all(browser: &Browser, servers: &Servers, runs: usize) -> Result<Ou
                 vec![json!(id)],
             )
             .await?;
-        for key in ["as_of", "row", "elsewhere"] {
+        for key in ["as_of", "row", "announced", "elsewhere"] {
             let sum = changed[key].as_u64().unwrap_or(0) + one[key].as_u64().unwrap_or(0);
             changed[key] = json!(sum);
         }
