@@ -8,8 +8,8 @@ use instance_model::{Instance, Jupyter, LogStreams, Ssh, WebTerminal};
 use leptos::prelude::*;
 
 /// A launcher: an `<a>` opening a new tab when the address is a safe http(s) URL and the
-/// component runs; the same `<a>`, inert, when it does not run; a disabled button when there
-/// is no usable address. The reason is always shown in words.
+/// component runs; otherwise the same `<a>`, inert (no `href`, `aria-disabled`). The reason is
+/// always shown in words. One element in every case keeps the wasm small.
 #[component]
 fn Launcher(
     testid: &'static str,
@@ -19,41 +19,25 @@ fn Launcher(
     running: bool,
 ) -> impl IntoView {
     let reason_id = format!("{testid}-reason");
-    let state = launch(what, Some(&address), running);
-    let running_attr = running.to_string();
-    let control = match (&state, safe_http_url(&address)) {
-        (Launch::Ready(url), _) => view! {
-            <a class="button primary" data-testid=testid data-running=running_attr href=url.clone()
-               target="_blank" rel="noopener noreferrer">
-                {label}<span class="sr-only">" (opens in a new tab)"</span>
-            </a>
-        }
-        .into_any(),
-        (Launch::Unavailable(_), Some(_)) => view! {
-            <a class="button disabled" data-testid=testid data-running=running_attr
-               role="link" aria-disabled="true" aria-describedby=reason_id.clone()>
-                {label}
-            </a>
-        }
-        .into_any(),
-        (Launch::Unavailable(_), None) => view! {
-            <button type="button" class="button" data-testid=testid data-running=running_attr
-                    disabled aria-describedby=reason_id.clone()>
-                {label}
-            </button>
-        }
-        .into_any(),
+    let (url, why) = match launch(what, Some(&address), running) {
+        Launch::Ready(url) => (Some(url.to_string()), None),
+        Launch::Unavailable(why) => (None, Some(why)),
     };
-    let reason = match state {
-        Launch::Ready(url) => {
-            view! { <span class="hint" id=reason_id><code class="wrap">{url}</code></span> }
-                .into_any()
-        }
-        Launch::Unavailable(why) => {
-            view! { <span class="hint warn" id=reason_id>{why}</span> }.into_any()
-        }
-    };
-    view! { <div class="launcher">{control}{reason}</div> }
+    let ready = url.is_some();
+    view! {
+        <div class="launcher">
+            <a class=if ready { "button primary" } else { "button disabled" } data-testid=testid
+                data-running=running.to_string() href=url.clone()
+                target=ready.then_some("_blank") rel=ready.then_some("noopener noreferrer")
+                role=(!ready).then_some("link") aria-disabled=(!ready).then_some("true")
+                aria-describedby=reason_id.clone()>
+                {label}{ready.then_some(view! { <span class="sr-only">" (opens in a new tab)"</span> })}
+            </a>
+            <span class=if ready { "hint" } else { "hint warn" } id=reason_id>
+                {url.map(|url| view! { <code class="wrap">{url}</code> })}{why}
+            </span>
+        </div>
+    }
 }
 
 #[component]

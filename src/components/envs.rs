@@ -8,6 +8,7 @@ use super::long_table::{add, closest, el, fingerprint, row, set, DrawRows, LongT
 use crate::state::AppState;
 use instance_model::instance::EnvVar;
 use instance_model::secrets::{is_secret_key, mask};
+use instance_model::Instance;
 use leptos::prelude::*;
 use std::sync::Arc;
 use web_sys::Element;
@@ -73,12 +74,12 @@ fn toggle(button: &Element, e: &EnvVar) {
 }
 
 #[component]
-pub fn Envs(envs: Memo<Vec<EnvVar>>) -> impl IntoView {
+pub fn Envs(instance: Memo<Instance>) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let len = Memo::new(move |_| envs.with(Vec::len));
+    let len = Memo::new(move |_| instance.with(|i| i.envs.len()));
     let draw: DrawRows = Arc::new(move |window, drawn| {
-        envs.with(|envs| {
-            let shown = &envs[window.start..window.end];
+        instance.with(|i| {
+            let shown = &i.envs[window.start..window.end];
             let keys: Vec<_> = shown
                 .iter()
                 .enumerate()
@@ -91,8 +92,8 @@ pub fn Envs(envs: Memo<Vec<EnvVar>>) -> impl IntoView {
         let Some(button) = closest(&target, "button") else {
             return;
         };
-        envs.with_untracked(|envs| {
-            let Some(e) = envs.get(pos) else {
+        instance.with_untracked(|i| {
+            let Some(e) = i.envs.get(pos) else {
                 return;
             };
             if button.class_list().contains("reveal") {

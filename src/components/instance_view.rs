@@ -83,15 +83,15 @@ pub fn InstanceView(tracker: Tracker) -> impl IntoView {
             </section>
             <section class="card" aria-labelledby="ports-h">
                 <h3 id="ports-h">"Ports " <span class="count">{count(|i| i.port_mappings.len())}</span></h3>
-                <Ports ports=Memo::new(move |_| instance.with(|i| i.port_mappings.clone())) />
+                <Ports instance=instance />
             </section>
             <section class="card" aria-labelledby="volumes-h">
                 <h3 id="volumes-h">"Volumes " <span class="count">{count(|i| i.volume_mounts.len())}</span></h3>
-                <Volumes volumes=Memo::new(move |_| instance.with(|i| i.volume_mounts.clone())) />
+                <Volumes instance=instance />
             </section>
             <section class="card" aria-labelledby="envs-h">
                 <h3 id="envs-h">"Environment variables " <span class="count">{count(|i| i.envs.len())}</span></h3>
-                <Envs envs=Memo::new(move |_| instance.with(|i| i.envs.clone())) />
+                <Envs instance=instance />
             </section>
             <section class="card" aria-labelledby="raw-h">
                 <h3 id="raw-h">"Raw JSON"</h3>

@@ -7,7 +7,7 @@ use super::copy::{copy_button, copy_text, flash_copied};
 use super::long_table::{add, closest, el, fingerprint, row, set, DrawRows, LongTable, RowClick};
 use crate::state::AppState;
 use instance_model::links::{is_http_kind, safe_http_url, ssh_line_for};
-use instance_model::PortMapping;
+use instance_model::{Instance, PortMapping};
 use leptos::prelude::*;
 use std::sync::Arc;
 use web_sys::Element;
@@ -81,12 +81,12 @@ fn port_row(pos: usize, port: &PortMapping) -> Option<Element> {
 }
 
 #[component]
-pub fn Ports(ports: Memo<Vec<PortMapping>>) -> impl IntoView {
+pub fn Ports(instance: Memo<Instance>) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let len = Memo::new(move |_| ports.with(Vec::len));
+    let len = Memo::new(move |_| instance.with(|i| i.port_mappings.len()));
     let draw: DrawRows = Arc::new(move |window, drawn| {
-        ports.with(|ports| {
-            let shown = &ports[window.start..window.end];
+        instance.with(|i| {
+            let shown = &i.port_mappings[window.start..window.end];
             let keys: Vec<_> = shown
                 .iter()
                 .enumerate()
@@ -106,8 +106,8 @@ pub fn Ports(ports: Memo<Vec<PortMapping>>) -> impl IntoView {
         let Some(button) = closest(&target, "button.copy") else {
             return;
         };
-        let copied = ports.with_untracked(|ports| {
-            let port = ports.get(pos)?;
+        let copied = instance.with_untracked(|i| {
+            let port = i.port_mappings.get(pos)?;
             match button.get_attribute("data-copy").as_deref() {
                 Some("ssh") => Some((ssh_line(port)?, "SSH command".to_string())),
                 _ => Some((

@@ -3,7 +3,7 @@
 
 use super::long_table::{add, el, fingerprint, row, DrawRows, LongTable, RowClick};
 use instance_model::format::{gigabytes, or_dash};
-use instance_model::VolumeMount;
+use instance_model::{Instance, VolumeMount};
 use leptos::prelude::*;
 use std::sync::Arc;
 use web_sys::Element;
@@ -35,11 +35,11 @@ fn volume_row(pos: usize, v: &VolumeMount, size: &str) -> Option<Element> {
 }
 
 #[component]
-pub fn Volumes(volumes: Memo<Vec<VolumeMount>>) -> impl IntoView {
-    let len = Memo::new(move |_| volumes.with(Vec::len));
+pub fn Volumes(instance: Memo<Instance>) -> impl IntoView {
+    let len = Memo::new(move |_| instance.with(|i| i.volume_mounts.len()));
     let draw: DrawRows = Arc::new(move |window, drawn| {
-        volumes.with(|volumes| {
-            let shown = &volumes[window.start..window.end];
+        instance.with(|i| {
+            let shown = &i.volume_mounts[window.start..window.end];
             let sizes: Vec<String> = shown.iter().map(|v| gigabytes(v.size)).collect();
             let keys: Vec<_> = shown
                 .iter()

@@ -38,12 +38,16 @@ fn WatchCard(id: String, tracker: Tracker, linked: bool) -> impl IntoView {
             </button>
             <span class="watch-meta">
                 {linked.then(|| view! { <em class="from-link">"from link "</em> })}
-                {move || match phase.get() {
-                    Phase::Stale | Phase::Failed => view! { <span class="warn">"refresh failed"</span> }.into_any(),
-                    Phase::Ready => view! { <AsOf fetched_at=fetched_at in_progress=in_progress compact=true /> }.into_any(),
-                    Phase::Idle if !state.has_key() => view! { <span class="muted">"needs the API key"</span> }.into_any(),
-                    Phase::Idle | Phase::Loading => view! { <span class="muted">"loading…"</span> }.into_any(),
-                }}
+                // Shown or hidden by attribute rather than built per phase: less wasm.
+                <span class="warn" hidden=move || !matches!(phase.get(), Phase::Stale | Phase::Failed)>"refresh failed"</span>
+                <span hidden=move || phase.get() != Phase::Ready>
+                    <AsOf fetched_at=fetched_at in_progress=in_progress compact=true />
+                </span>
+                <span class="muted">{move || match phase.get() {
+                    Phase::Idle if !state.has_key() => "needs the API key",
+                    Phase::Idle | Phase::Loading => "loading…",
+                    _ => "",
+                }}</span>
             </span>
             <button type="button" class="ghost unpin" aria-label=format!("Stop watching {unpin_id}")
                 on:click=move |_| state.toggle_pin(&unpin_id)>"×"</button>

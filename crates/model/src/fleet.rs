@@ -184,8 +184,8 @@ impl Sort {
     }
 
     /// Sorts in place. Ties go by name, then ID, so the order never depends on the server's.
-    pub fn apply(self, items: &mut [Arc<ListItem>]) {
-        items.sort_by(|a, b| {
+    pub fn apply(self, items: &mut Vec<Arc<ListItem>>) {
+        let order = |a: &ListItem, b: &ListItem| {
             let by_column = compare(self.column, a, b);
             let by_column = if self.descending {
                 by_column.reverse()
@@ -195,8 +195,37 @@ impl Sort {
             by_column
                 .then_with(|| compare(Column::Name, a, b))
                 .then_with(|| a.id().cmp(b.id()))
-        });
+        };
+        *items = merge_sort(std::mem::take(items), &order);
     }
+}
+
+/// A merge sort written out once, over the one type this page sorts: the standard library's
+/// sort is instantiated afresh for every element type and comparison and would cost the wasm
+/// several kilobytes for this one call.
+fn merge_sort(
+    mut items: Vec<Arc<ListItem>>,
+    order: &dyn Fn(&ListItem, &ListItem) -> Ordering,
+) -> Vec<Arc<ListItem>> {
+    if items.len() < 2 {
+        return items;
+    }
+    let right = merge_sort(items.split_off(items.len() / 2), order);
+    let left = merge_sort(items, order);
+    let mut merged = Vec::with_capacity(left.len() + right.len());
+    let (mut left, mut right) = (left.into_iter().peekable(), right.into_iter().peekable());
+    while let (Some(l), Some(r)) = (left.peek(), right.peek()) {
+        // Equal items keep their order: the left one first.
+        let next = if order(r, l) == Ordering::Less {
+            right.next()
+        } else {
+            left.next()
+        };
+        merged.extend(next);
+    }
+    merged.extend(left);
+    merged.extend(right);
+    merged
 }
 
 fn attention_rank(tone: Tone) -> u8 {

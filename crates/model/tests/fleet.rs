@@ -358,3 +358,28 @@ fn one_change_names_the_instance_and_many_are_summed_up() {
         )
     );
 }
+
+#[test]
+fn a_thousand_rows_sort_completely_and_stably() {
+    // Names in a scrambled order, ten of each, IDs telling the ten apart.
+    let entries: Vec<Value> = (0..1000u32)
+        .map(|i| {
+            let name = format!("n{:03}", (i * 7919) % 100);
+            json!({ "id": format!("{i:04}"), "name": name, "status": "running" })
+        })
+        .collect();
+    let mut list = items(Value::Array(entries));
+    Sort {
+        column: Column::Name,
+        descending: false,
+    }
+    .apply(&mut list);
+    assert_eq!(list.len(), 1000, "nothing lost");
+    let keys: Vec<(String, String)> = list
+        .iter()
+        .map(|i| (i.instance.name.clone(), i.id().to_string()))
+        .collect();
+    let mut expected = keys.clone();
+    expected.sort();
+    assert_eq!(keys, expected, "by name, then by ID");
+}

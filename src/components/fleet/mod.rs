@@ -54,36 +54,16 @@ pub fn FleetScreen(demo: bool) -> impl IntoView {
     let total = Memo::new(move |_| sorted.with(|r| r.0.len()));
     let in_progress = Memo::new(move |_| counts.get()[1] > 0);
     let notice = move || live.with_data(|d| d.and_then(FleetList::notice));
-    let status = move || {
-        match phase.get() {
-        Phase::Loading => Some(view! {
-            <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>" Loading the list of instances…"</p>
-        }.into_any()),
-        Phase::Idle if !demo && !state.has_key() => Some(view! {
-            <p class="muted">"Paste your API key above to see every instance it can see."</p>
-        }.into_any()),
-        _ => None,
-    }
-    };
-    let body = move || {
-        if !has_data.get() {
-            return None;
+    // The parts are always in the page, shown or hidden by attribute (as in the logs panel):
+    // far less wasm than a view built per state.
+    let status = move || match phase.get() {
+        Phase::Loading => "Loading the list of instances…",
+        Phase::Idle if !demo && !state.has_key() => {
+            "Paste your API key above to see every instance it can see."
         }
-        Some(if total.get() == 0 {
-            view! {
-                <p class="fleet-empty" data-testid="fleet-empty">
-                    "No instances: this API key can see no GPU instances. Create one in the Novita console, or load one by its ID above."
-                </p>
-            }
-            .into_any()
-        } else {
-            view! {
-                <Summary counts=counts shown=shown total=total />
-                <FleetTable shown=shown demo=demo />
-            }
-            .into_any()
-        })
+        _ => "",
     };
+    let no_rows = move || !has_data.get() || total.get() == 0;
     view! {
         <section class="fleet card" data-testid="fleet" aria-labelledby="fleet-h"
             data-total=move || has_data.get().then(|| total.get().to_string())>
@@ -91,16 +71,24 @@ pub fn FleetScreen(demo: bool) -> impl IntoView {
             <div class="fleet-head">
                 <h2 id="fleet-h">"Fleet"</h2>
                 <div class="freshness">
-                    {move || has_data.get().then(|| view! {
+                    <span hidden=move || !has_data.get()>
                         <AsOf fetched_at=fetched_at in_progress=in_progress testid="fleet-refreshed-at" />
-                    }.into_any())}
+                    </span>
                     <RefreshControls />
                 </div>
             </div>
             <RefreshFailed phase=phase failure=live.failure_signal() />
-            {move || notice().map(|n| view! { <p class="warning" data-testid="fleet-notice">{n}</p> }.into_any())}
-            {status}
-            {body}
+            <p class="warning" data-testid="fleet-notice" hidden=move || notice().is_none()>{notice}</p>
+            <p class="fleet-status" role="status" data-loading=move || (phase.get() == Phase::Loading).to_string()>{status}</p>
+            {move || (has_data.get() && total.get() == 0).then(|| view! {
+                <p class="fleet-empty" data-testid="fleet-empty">
+                    "No instances: this API key can see no GPU instances. Create one in the Novita console, or load one by its ID above."
+                </p>
+            })}
+            <div class="fleet-body" hidden=no_rows>
+                <Summary counts=counts shown=shown total=total />
+                <FleetTable shown=shown demo=demo />
+            </div>
         </section>
     }
 }

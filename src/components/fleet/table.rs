@@ -247,15 +247,12 @@ pub fn FleetTable(shown: Memo<Rows>, demo: bool) -> impl IntoView {
     let headings = Column::ALL
         .into_iter()
         .map(|column| {
-            let aria = move || fleet.sort().aria(column);
+            // The arrow is the stylesheet's, from aria-sort.
             view! {
-                <th scope="col" aria-sort=aria>
+                <th scope="col" aria-sort=move || fleet.sort().aria(column)>
                     <button type="button" data-testid="fleet-sort" data-column=column.as_str()
                         on:click=move |_| state.sort_fleet_by(column)>
                         {column.label()}
-                        <span class="arrow" aria-hidden="true">
-                            {move || match aria() { "ascending" => "▲", "descending" => "▼", _ => "" }}
-                        </span>
                     </button>
                 </th>
             }
@@ -274,6 +271,6 @@ pub fn FleetTable(shown: Memo<Rows>, demo: bool) -> impl IntoView {
                 "No instance matches. "
                 <button type="button" class="link" on:click=move |_| state.clear_fleet_filter()>"Show all"</button>
             </p>
-        }.into_any())}
+        })}
     }
 }
