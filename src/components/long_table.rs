@@ -91,8 +91,9 @@ pub struct Viewport {
     row_px: RwSignal<i32>,
 }
 
-/// A windowed row's height before one has been measured (`style/main.css`: 2 lines of text).
-const ASSUMED_ROW_PX: i32 = 52;
+/// A windowed row's height before one has been measured: on the low side (`style/main.css`
+/// makes them 2.6 to 3.4 rem), so the first draw has rows enough to fill the box.
+const ASSUMED_ROW_PX: i32 = 36;
 
 impl Viewport {
     /// Starts scrolled to `scroll_top` (where the table was left), re-measured when the window
@@ -109,13 +110,33 @@ impl Viewport {
         viewport
     }
 
-    /// The rows of `len` to draw (reactive: follows scrolling and measuring).
+    /// The rows of `len` to draw (reactive: follows scrolling and measuring). Before the box
+    /// has been measured, it is taken to be as tall as its CSS allows at most (70 % of the
+    /// window), so the first frame draws about what fits rather than 60 rows.
     pub fn window(&self, len: usize) -> RowWindow {
         let row_px = match self.row_px.get() {
             0 => ASSUMED_ROW_PX,
             px => px,
         };
-        rows_in_view(len, self.scroll_top.get(), self.height.get(), row_px)
+        let height = match self.height.get() {
+            0 => window()
+                .inner_height()
+                .ok()
+                .and_then(|h| h.as_f64())
+                .map_or(0, |h| (h * 0.7) as i32),
+            px => px,
+        };
+        rows_in_view(len, self.scroll_top.get(), height, row_px)
+    }
+
+    /// Measures once the frame being drawn has been laid out, if not done yet: reading sizes
+    /// right after drawing would make the browser lay the page out twice.
+    pub fn measure_soon(&self) {
+        if self.measured() {
+            return;
+        }
+        let viewport = *self;
+        request_animation_frame(move || viewport.measure());
     }
 
     /// The box was scrolled: its new `scrollTop`.
@@ -150,7 +171,7 @@ impl Viewport {
     }
 
     /// Whether a row has been measured yet.
-    pub fn measured(&self) -> bool {
+    fn measured(&self) -> bool {
         self.row_px.get_untracked() > 0
     }
 
@@ -295,8 +316,8 @@ pub fn LongTable(
                 draw(window, d);
             }
         });
-        if len.get_untracked() > DRAW_ALL_UP_TO && !viewport.measured() {
-            viewport.measure();
+        if len.get_untracked() > DRAW_ALL_UP_TO {
+            viewport.measure_soon();
         }
     });
     let headings = headings

@@ -185,8 +185,8 @@ pub fn FleetTable(shown: Memo<Rows>, demo: bool) -> impl IntoView {
                 }
             });
         });
-        if len.get_untracked() > DRAW_ALL_UP_TO && !viewport.measured() {
-            viewport.measure();
+        if len.get_untracked() > DRAW_ALL_UP_TO {
+            viewport.measure_soon();
         }
         // Coming back to the fleet: where it was scrolled to, and the row that was opened.
         if !restored.get_value() {
