@@ -132,9 +132,12 @@ impl ListItem {
         &self.instance.id
     }
 
-    /// "2 × NVIDIA A100 80GB"; the count or the product alone when only one is known.
+    /// "2 × A100 80GB"; the count or the product alone when only one is known. The vendor
+    /// word every product name starts with ("NVIDIA ") is left out to fit a table column.
     pub fn gpus(&self) -> String {
-        match (self.instance.gpu_num.trim(), self.product.trim()) {
+        let product = self.product.trim();
+        let product = product.strip_prefix("NVIDIA ").unwrap_or(product);
+        match (self.instance.gpu_num.trim(), product) {
             ("", "") => "—".into(),
             ("", product) => product.to_string(),
             (count, "") => format!("{count} GPU"),

@@ -38,7 +38,7 @@ fn the_mixed_fleet_fixture_reads_with_its_list_only_fields() {
     let first = &p.items[0];
     assert_eq!(first.id(), "a1c4e7f0b3d62958");
     assert_eq!(first.product, "NVIDIA A100 80GB");
-    assert_eq!(first.gpus(), "2 × NVIDIA A100 80GB");
+    assert_eq!(first.gpus(), "2 × A100 80GB", "the vendor word left out");
     assert_eq!(first.cluster(), "US-CA-1 (California)");
     assert_eq!(first.billing(), ("On Demand".to_string(), ""));
     let spot: Vec<(&str, &Spot)> = p
