@@ -26,15 +26,19 @@ use fake_novita::{FakeNovita, INSTANCE_PATH, TEST_API_KEY};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use novita_viewer_server::security_headers::{
-    content_security_policy, inline_hashes, DEFAULT_CONNECT_SOURCES,
-};
-use novita_viewer_server::static_files::{DEFAULT_CONFIG_JSON, IMMUTABLE, NO_CACHE};
+use novita_viewer_server::security_headers::{content_security_policy, inline_hashes};
+use novita_viewer_server::static_files::{IMMUTABLE, NO_CACHE};
 use tokio::net::TcpListener;
 
 const NGINX: &str = "/usr/sbin/nginx";
 const CONF: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/nginx.conf");
 const PLACEHOLDER_HASH: &str = "sha256-PASTE-THE-LOADER-HASH-HERE";
+
+/// nginx does not proxy the log streams (the bundled server does, under `/log-stream/`): its
+/// page opens them on Novita's hosts, so its `connect-src` names them, and its `config.json`
+/// has no `proxyLogs`.
+const NGINX_CONNECT_SOURCES: [&str; 1] = ["https://*.novita.ai"];
+const NGINX_CONFIG_JSON: &str = r#"{"apiBase":""}"#;
 
 // ---------------------------------------------------------------------------------------------
 // Rendering deploy/nginx.conf for a test.
@@ -429,14 +433,14 @@ async fn fake() -> FakeNovita {
     FakeNovita::start().await.expect("fake-novita")
 }
 
-/// The policy the bundled server would send for this dist.
+/// The policy the bundled server would send for this dist with nginx's `connect-src`.
 fn bundled_csp(dist: &Dist) -> String {
     let html = std::fs::read_to_string(dist.path().join("index.html")).expect("index.html");
-    let defaults: Vec<String> = DEFAULT_CONNECT_SOURCES
+    let sources: Vec<String> = NGINX_CONNECT_SOURCES
         .iter()
         .map(|s| s.to_string())
         .collect();
-    content_security_policy(&html, None, &defaults)
+    content_security_policy(&html, None, &sources)
 }
 
 fn assert_security_headers(reply: &Reply, csp: &str, what: &str) {
@@ -577,7 +581,7 @@ async fn config_json_says_same_origin_unless_dist_has_its_own() {
 
     let reply = get(&nginx.url("/config.json"), &[]).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.text(), DEFAULT_CONFIG_JSON);
+    assert_eq!(reply.text(), NGINX_CONFIG_JSON);
     assert_eq!(reply.header("content-type"), Some("application/json"));
     assert_eq!(reply.header("cache-control"), Some(NO_CACHE));
     assert_security_headers(&reply, &bundled_csp(&dist), "config.json");
