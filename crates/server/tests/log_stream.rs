@@ -70,7 +70,7 @@ impl Stream {
     }
 
     /// Reads to the end (which the test expects within the limit); returns the bytes.
-    async fn to_end(mut self) -> usize {
+    async fn read_to_end(mut self) -> usize {
         let mut total = 0;
         loop {
             let frame = tokio::time::timeout(LIMIT, self.body.frame())
@@ -358,7 +358,7 @@ async fn streams_are_bounded_in_number_bytes_silence_and_first_answer() {
     assert!(second.header("retry-after").is_some());
 
     // A stream ends once it has carried the byte cap (the trickle never ends by itself).
-    let carried = first.to_end().await;
+    let carried = first.read_to_end().await;
     assert!(carried > 0 && carried <= 2000, "{carried} bytes");
 
     // Its slot is free again; a log that falls silent ends after the idle timeout.
@@ -375,7 +375,7 @@ async fn streams_are_bounded_in_number_bytes_silence_and_first_answer() {
         assert!(Instant::now() < deadline, "the slot stayed taken");
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    let carried = plain.to_end().await;
+    let carried = plain.read_to_end().await;
     assert!(carried > 0, "the history came first");
 
     // A log host that never answers: a JSON 504 after the header timeout.
@@ -414,7 +414,7 @@ async fn shutdown_ends_open_streams() {
     stream.events(1).await;
     let log = server.log.clone();
     server.begin_shutdown();
-    stream.to_end().await;
+    stream.read_to_end().await;
     server.stop().await.expect("stop");
     assert!(!log.text().contains("stopping anyway"), "{}", log.text());
 }
