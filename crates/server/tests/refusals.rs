@@ -275,3 +275,26 @@ async fn encoded_question_marks_and_hashes_stay_in_the_path() {
         assert_eq!(seen[0].query.as_deref(), query, "{target}");
     }
 }
+
+#[tokio::test]
+async fn an_oversized_chunked_body_is_refused_as_it_arrives() {
+    let dist = Dist::new();
+    let fake = FakeNovita::start().await.expect("fake-novita");
+    let mut config = config(&dist, &fake.base_url());
+    config.max_request_body = 1024;
+    let server = TestServer::start(config).await;
+    // No Content-Length to check up front: the limit has to catch the body itself.
+    let chunk = "x".repeat(600);
+    let request = format!(
+        "POST {INSTANCE_PATH}/stop HTTP/1.1\r\nHost: {}\r\nAuthorization: {}\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n\
+         258\r\n{chunk}\r\n258\r\n{chunk}\r\n258\r\n{chunk}\r\n0\r\n\r\n",
+        server.addr,
+        bearer()
+    );
+    let (status, body) = raw(server.addr, &request).await;
+    assert_eq!(status, 413, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(json["reason"], "REQUEST_TOO_LARGE");
+    assert!(fake.requests().is_empty());
+}
