@@ -237,13 +237,16 @@ mod tests {
         let defaults = Args::try_parse_from(["x"]).expect("defaults").config();
         let figure = mib(defaults.worst_case_memory());
         assert_eq!(figure, "644 MiB");
-        let help = Args::command().render_long_help().to_string();
-        assert!(help.contains(&format!("at most about {figure}")), "{help}");
+        // Compared with line breaks as spaces: both texts are wrapped.
+        let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let stated = format!("at most about {figure}");
+        let help = words(&Args::command().render_long_help().to_string());
+        assert!(help.contains(&stated), "{help}");
         let readme =
             std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
                 .expect("README.md");
         assert!(
-            readme.contains(&format!("at most about {figure}")),
+            words(&readme).contains(&stated),
             "the README states another worst case than {figure}"
         );
         // Each term as the help states it.
