@@ -11,7 +11,7 @@
 //!   it came, so the upstream sees the same path this server checked;
 //! - exactly one `Host` header, naming this server (see [`HostPolicy`]).
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::Ipv6Addr;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
@@ -20,6 +20,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::{json_error, StartError};
+use crate::upstream::is_ip_literal;
 
 /// Why a request was refused; answers as a Novita-shaped JSON error.
 #[derive(Debug)]
@@ -121,10 +122,6 @@ pub(crate) fn split_host(host: &str) -> Option<(String, Option<u16>)> {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_'));
     valid.then_some((name, port))
-}
-
-fn is_ip_literal(name: &str) -> bool {
-    name.starts_with('[') || name.parse::<Ipv4Addr>().is_ok()
 }
 
 /// Middleware: refuses what [`check`] refuses, before anything else sees the request.

@@ -273,7 +273,8 @@ async fn pump(
         let next = tokio::select! {
             next = tokio::time::timeout(limits.idle_timeout, body.frame()) => next,
             () = tx.closed() => return,
-            _ = stopping.wait_for(|stopping| *stopping) => return,
+            // Only a shutdown ends it (a server embedded without `run` never sends one).
+            Ok(_) = stopping.wait_for(|stopping| *stopping) => return,
         };
         let Ok(Some(Ok(frame))) = next else {
             // Quiet for too long, finished, or broken: the stream ends either way.
