@@ -215,7 +215,8 @@ fn attribute_names(attributes: &str) -> impl Iterator<Item = &str> {
     names.into_iter()
 }
 
-/// The origin of `apiBase` in a dist `config.json`, when it is an absolute http(s) URL.
+/// The origin of `apiBase` in a dist `config.json`, when it is an absolute http(s) URL without
+/// credentials.
 fn api_base_origin(config: &[u8]) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(config).ok()?;
     let base = value.get("apiBase")?.as_str()?.trim();
@@ -224,8 +225,12 @@ fn api_base_origin(config: &[u8]) -> Option<String> {
     if scheme != "http" && scheme != "https" {
         return None;
     }
-    let authority = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
-    let authority = authority.rsplit('@').next()?;
+    // Browsers end the authority at `\` too; a user name or password in it is refused (the
+    // part after `@` is the host a browser would call, which is not what a reader sees first).
+    let authority = rest
+        .split(['/', '\\', '?', '#'])
+        .next()?
+        .to_ascii_lowercase();
     let valid = !authority.is_empty()
         && authority
             .bytes()
@@ -292,5 +297,17 @@ const wasm = await init({ module_or_path: '/app-0123456789abcdef_bg.wasm' });
         assert_eq!(origin(r#"{"apiBase":"javascript:alert(1)"}"#), None);
         assert_eq!(origin(r#"{"apiBase":"https://a b"}"#), None);
         assert_eq!(origin("not json"), None);
+        assert_eq!(
+            origin(r#"{"apiBase":"https://api.novita.ai@evil.example"}"#),
+            None
+        );
+        assert_eq!(
+            origin(r#"{"apiBase":"https://u:p@proxy.example.com"}"#),
+            None
+        );
+        assert_eq!(
+            origin(r#"{"apiBase":"https://evil.example\\@x.novita.ai"}"#).as_deref(),
+            Some("https://evil.example")
+        );
     }
 }
