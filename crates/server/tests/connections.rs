@@ -282,6 +282,17 @@ async fn the_slot_is_held_until_the_answer_has_been_sent() {
         "the unread answer gave its slot back",
     )
     .await;
+    // Long after the upstream has answered (in milliseconds, on loopback), the slot is still
+    // taken: the answer has not been sent, since nobody reads it.
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let reply = get(&small, &[]).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the slot came free before the answer was sent"
+        );
+    }
     // The reader takes its answer: all of it arrives, and the slot is free again.
     let answer = read_until_closed(&mut reader, LIMIT).await.expect("answer");
     assert!(answer.len() > BIG, "{} bytes", answer.len());
