@@ -199,7 +199,7 @@ impl Server {
             |router: Router| router.layer(from_fn_with_state(hosts.clone(), guard::guard));
 
         let proxy = Arc::new(proxy::Proxy {
-            client: client.clone(),
+            client,
             upstream: upstream.clone(),
             timeout: config.upstream_timeout,
             max_response_body: config.max_response_body,
@@ -210,7 +210,7 @@ impl Server {
 
         let streams = Arc::new(LogStreams {
             policy,
-            client,
+            client: upstream::log_client(config.upstream_timeout, config.max_log_streams)?,
             slots: Arc::new(Semaphore::new(config.max_log_streams.max(1))),
             limits: StreamLimits {
                 header_timeout: config.upstream_timeout,

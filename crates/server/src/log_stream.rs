@@ -11,6 +11,8 @@
 //! - `http` is followed only to a loopback host, and only when this server's own `--upstream`
 //!   is itself plain http on loopback: that is the tests' and local development's set-up, where
 //!   the stand-in serves the log streams too;
+//! - the log host's name must resolve to a public address (never this machine or its private
+//!   network: see [`crate::upstream::PublicOnly`]);
 //! - only `Accept`, `Last-Event-ID`, `Accept-Language` and `User-Agent` go to the log host (never
 //!   the key, cookies or anything else), with `Accept-Encoding: identity`, and only the proxy's
 //!   allowed response headers come back; a redirect or a compressed answer is a JSON 502;
@@ -44,7 +46,7 @@ use crate::guard::{split_host, Refusal};
 use crate::proxy::answer::AnswerError;
 use crate::proxy::headers;
 use crate::proxy::{Failure, Settings};
-use crate::upstream::{is_ip_literal, is_loopback_host, UpstreamClient};
+use crate::upstream::{is_ip_literal, is_loopback_host, LogClient};
 
 /// Where the route starts.
 pub const LOG_STREAM_PREFIX: &str = "/log-stream/";
@@ -168,7 +170,7 @@ pub(crate) struct StreamLimits {
 /// What the log-stream handler shares.
 pub(crate) struct LogStreams {
     pub(crate) policy: LogPolicy,
-    pub(crate) client: UpstreamClient,
+    pub(crate) client: LogClient,
     pub(crate) slots: Arc<Semaphore>,
     pub(crate) limits: StreamLimits,
     pub(crate) cors: Cors,

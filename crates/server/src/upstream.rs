@@ -2,27 +2,40 @@
 //! start-up, and the one HTTP client that talks to it and to the instances' log hosts.
 //!
 //! An upstream with a user name or password in it is refused, and every message that shows
-//! the address shows it with those (and any query) hidden. A plain `http:` upstream is allowed
+//! the address shows it with those (and any query) hidden. The log hosts get a client of their
+//! own whose DNS answers are kept to public addresses ([`PublicOnly`]), so a log host name can
+//! never make this server connect into its own network. A plain `http:` upstream is allowed
 //! on this machine (loopback: the tests and local development) and refused elsewhere unless
 //! `--allow-plain-http-upstream` says it is meant, since the API keys would cross the network
 //! unencrypted.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::future::Future;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::http::Uri;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::connect::dns::{GaiResolver, Name};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
+use tower::Service;
 
 use crate::error::StartError;
 
-/// The client for the API and the log hosts. Both send a buffered request body.
-pub(crate) type UpstreamClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+/// The client for the API (and, with [`PublicOnly`] names, for the log hosts). Both send a
+/// buffered request body.
+pub(crate) type UpstreamClient<R = GaiResolver> =
+    Client<HttpsConnector<HttpConnector<R>>, Full<Bytes>>;
+
+/// The client for the log hosts.
+pub(crate) type LogClient = UpstreamClient<PublicOnly>;
 
 /// The largest read or write buffer of one upstream connection (hyper's default is about
 /// 400 KiB); part of the worst-case memory the server states.
@@ -152,13 +165,38 @@ pub(crate) fn is_ip_literal(host: &str) -> bool {
             .is_some_and(|h| h.parse::<Ipv6Addr>().is_ok())
 }
 
-/// The shared client: TLS with the webpki roots (certificates checked), HTTP/1.1, small
-/// buffers, connections kept for reuse.
+/// The API client: TLS with the webpki roots (certificates checked), HTTP/1.1, small buffers,
+/// connections kept for reuse.
 pub(crate) fn client(
     connect_timeout: Duration,
     max_idle: usize,
 ) -> Result<UpstreamClient, StartError> {
-    let mut http = HttpConnector::new();
+    build_client(HttpConnector::new(), connect_timeout, max_idle)
+}
+
+/// The log hosts' client: the same, with names resolved to public addresses only.
+pub(crate) fn log_client(
+    connect_timeout: Duration,
+    max_idle: usize,
+) -> Result<LogClient, StartError> {
+    build_client(
+        HttpConnector::new_with_resolver(PublicOnly(GaiResolver::new())),
+        connect_timeout,
+        max_idle,
+    )
+}
+
+fn build_client<R>(
+    mut http: HttpConnector<R>,
+    connect_timeout: Duration,
+    max_idle: usize,
+) -> Result<UpstreamClient<R>, StartError>
+where
+    R: Service<Name> + Clone + Send + Sync + 'static,
+    R::Response: Iterator<Item = SocketAddr>,
+    R::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    R::Future: Send,
+{
     http.enforce_http(false);
     http.set_nodelay(true);
     http.set_connect_timeout(Some(connect_timeout));
@@ -176,9 +214,124 @@ pub(crate) fn client(
         .build(https))
 }
 
+/// A resolver that keeps only public addresses (`localhost` excepted: the tests' and local
+/// development's log host), so a DNS name that points into a private network, at this machine
+/// or at a cloud metadata address fails as unreachable. IP literals never reach a resolver;
+/// the log policy refuses them (but loopback ones in the tests' set-up).
+#[derive(Clone)]
+pub(crate) struct PublicOnly(GaiResolver);
+
+impl Service<Name> for PublicOnly {
+    type Response = std::vec::IntoIter<SocketAddr>;
+    type Error = io::Error;
+    type Future = Pin<Box<dyn Future<Output = io::Result<Self::Response>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, name: Name) -> Self::Future {
+        let local_ok = name.as_str().eq_ignore_ascii_case("localhost");
+        let resolving = self.0.call(name);
+        Box::pin(async move {
+            let kept = public_addresses(resolving.await?, local_ok);
+            if kept.is_empty() {
+                return Err(io::Error::new(
+                    io::ErrorKind::PermissionDenied,
+                    "the log host's name resolves to no public address",
+                ));
+            }
+            Ok(kept.into_iter())
+        })
+    }
+}
+
+/// The public addresses among `addrs` (all loopback ones too when `loopback_ok`).
+fn public_addresses(addrs: impl Iterator<Item = SocketAddr>, loopback_ok: bool) -> Vec<SocketAddr> {
+    addrs
+        .filter(|addr| is_public(addr.ip()) || (loopback_ok && addr.ip().is_loopback()))
+        .collect()
+}
+
+/// Not loopback, private, link-local, shared (CGNAT), unspecified, broadcast, multicast,
+/// documentation or unique-local; IPv4-mapped IPv6 judged as the IPv4 address.
+pub(crate) fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(ip) => {
+            let [a, b, ..] = ip.octets();
+            !(ip.is_loopback()
+                || ip.is_private()
+                || ip.is_link_local()
+                || ip.is_unspecified()
+                || ip.is_broadcast()
+                || ip.is_multicast()
+                || ip.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b)))
+        }
+        IpAddr::V6(ip) => match ip.to_ipv4_mapped() {
+            Some(v4) => is_public(IpAddr::V4(v4)),
+            None => {
+                let first = ip.segments()[0];
+                !(ip.is_loopback()
+                    || ip.is_unspecified()
+                    || ip.is_multicast()
+                    || (first & 0xfe00) == 0xfc00
+                    || (first & 0xffc0) == 0xfe80)
+            }
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_public_addresses_are_kept() {
+        for public in [
+            "8.8.8.8",
+            "203.0.114.1",
+            "2606:4700::1111",
+            "::ffff:8.8.8.8",
+        ] {
+            assert!(is_public(public.parse().expect(public)), "{public}");
+        }
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "0.1.2.3",
+            "255.255.255.255",
+            "224.0.0.1",
+            "192.0.2.1",
+            "::1",
+            "::",
+            "fd00::1",
+            "fe80::1",
+            "ff02::1",
+            "::ffff:10.0.0.1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(!is_public(private.parse().expect(private)), "{private}");
+        }
+        let addrs: Vec<SocketAddr> = ["10.0.0.1:443", "8.8.8.8:443", "127.0.0.1:443"]
+            .iter()
+            .map(|a| a.parse().expect("addr"))
+            .collect();
+        assert_eq!(
+            public_addresses(addrs.clone().into_iter(), false),
+            vec![addrs[1]]
+        );
+        assert_eq!(
+            public_addresses(addrs.clone().into_iter(), true),
+            vec![addrs[1], addrs[2]]
+        );
+    }
 
     #[test]
     fn loopback_hosts() {
