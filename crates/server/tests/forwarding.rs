@@ -73,6 +73,9 @@ async fn post_keeps_the_body() {
     let server = TestServer::start(config(&dist, &fake.base_url())).await;
     let id = fixture_id("full");
     let body = format!("{{\"instanceId\":\"{id}\"}}");
+    // The real API may answer an action with an empty body; this one answers `{}`, so the
+    // test sees the body come back unchanged.
+    fake.set_action_answer(200, "{}");
 
     let reply = send(
         Method::POST,
@@ -86,7 +89,7 @@ async fn post_keeps_the_body() {
     .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert_eq!(reply.text(), "{}");
-    assert_eq!(fake.instance(&id).expect("instance")["status"], "stopping");
+    assert_eq!(fake.instance(&id).expect("instance")["status"], "toStop");
 
     let seen = fake.requests();
     assert_eq!(seen.len(), 1);
@@ -149,9 +152,9 @@ async fn the_metrics_prefix_is_forwarded_too() {
     let server = TestServer::start(config(&dist, &fake.base_url())).await;
     let path = "/openapi/v1/metrics/gpu/instance?instanceId=abc&interval=60";
     let reply = get(&server.url(path), &[("authorization", &bearer())]).await;
-    // The stand-in has no metrics route: its own 404 comes back.
-    assert_eq!(reply.status, StatusCode::NOT_FOUND);
-    assert_eq!(reply.json()["message"], "no such API path");
+    // The stand-in's own answer for an instance it does not know comes back.
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.json()["reason"], "RESOURCE_NOT_FOUND");
     let seen = fake.requests();
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].path, "/openapi/v1/metrics/gpu/instance");

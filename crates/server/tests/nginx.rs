@@ -662,6 +662,7 @@ async fn get_and_post_are_forwarded_unchanged_without_cookies_or_origin() {
 
     fake.clear_requests();
     let body = format!("{{\"instanceId\":\"{id}\"}}");
+    fake.set_action_answer(200, "{}");
     let reply = send(
         Method::POST,
         &nginx.url(&format!("{INSTANCE_PATH}/stop")),
@@ -675,7 +676,7 @@ async fn get_and_post_are_forwarded_unchanged_without_cookies_or_origin() {
     .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert_eq!(reply.text(), "{}");
-    assert_eq!(fake.instance(&id).expect("instance")["status"], "stopping");
+    assert_eq!(fake.instance(&id).expect("instance")["status"], "toStop");
     let seen = fake.requests();
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert_eq!(seen[0].method, "POST");
