@@ -10,9 +10,10 @@
 
 mod stream;
 
+use instance_model::format::thousands;
 use instance_model::logs::{
-    download_file_name, download_url, dropped_notice, offset_label, stream_url, thousands, LogKind,
-    LogSource, StreamPhase, DEFAULT_TAIL, MAX_LINES, TAIL_CHOICES,
+    download_file_name, download_url, dropped_notice, offset_label, stream_url, LogKind, LogSource,
+    StreamPhase, DEFAULT_TAIL, MAX_LINES, TAIL_CHOICES,
 };
 use instance_model::LogStreams;
 use leptos::prelude::*;

@@ -6,6 +6,7 @@
 //! field is parsed leniently: a bad field degrades to "not reported", never fails the instance.
 
 pub mod api;
+pub mod backoff;
 pub mod format;
 pub mod instance;
 mod lenient;

@@ -1,6 +1,8 @@
-//! Every fixture in tests/fixtures parses, and each one shows the leniency it exists for.
+//! The Get Instance object (`instance.rs`): every fixture in tests/fixtures parses, and each one
+//! shows the leniency it exists for; the instance's tone, name and root-fs limit.
 
-use instance_model::{BillingMode, Instance, InstanceParseError, Status, Tone};
+use instance_model::instance::Node;
+use instance_model::{BillingMode, Instance, InstanceParseError, Status, StatusError, Tone};
 
 fn fixture(name: &str) -> String {
     let path = format!(
@@ -265,4 +267,91 @@ fn serde_deserialize_reads_the_same_instance_leniently() {
     }
     let not_an_object: Instance = serde_json::from_str("[1, 2]").expect("a list reads as empty");
     assert_eq!(not_an_object, Instance::default());
+}
+
+fn instance_with(status: Status, error: Option<(&str, &str)>) -> Instance {
+    Instance {
+        id: "i-1".into(),
+        status,
+        status_error: error.map(|(state, message)| StatusError {
+            state: state.into(),
+            message: message.into(),
+        }),
+        ..Instance::default()
+    }
+}
+
+#[test]
+fn instance_tone_escalates_to_error_only_when_not_running() {
+    let failed = Some(("pullImageFailed", "image not found"));
+    assert_eq!(instance_with(Status::Exited, failed).tone(), Tone::Error);
+    assert_eq!(
+        instance_with(Status::Exited, Some(("", "disk full"))).tone(),
+        Tone::Error
+    );
+    assert_eq!(
+        instance_with(Status::Exited, Some(("oom", ""))).tone(),
+        Tone::Error
+    );
+    assert_eq!(instance_with(Status::Removed, failed).tone(), Tone::Error);
+    assert_eq!(instance_with(Status::Starting, failed).tone(), Tone::Error);
+    assert_eq!(
+        instance_with(Status::from_api("pending"), failed).tone(),
+        Tone::Error
+    );
+    assert_eq!(instance_with(Status::Running, failed).tone(), Tone::Ok);
+    // An empty statusError (blank state and message) does not escalate.
+    assert_eq!(
+        instance_with(Status::Exited, Some(("", ""))).tone(),
+        Tone::Stopped
+    );
+    assert_eq!(
+        instance_with(Status::Exited, Some((" ", "\t"))).tone(),
+        Tone::Stopped
+    );
+    assert_eq!(
+        instance_with(Status::Starting, Some(("", ""))).tone(),
+        Tone::Progress
+    );
+    assert_eq!(instance_with(Status::Exited, None).tone(), Tone::Stopped);
+    assert_eq!(
+        instance_with(Status::from_api("x"), None).tone(),
+        Tone::Unknown
+    );
+}
+
+#[test]
+fn status_error_is_empty_only_when_both_parts_are_blank() {
+    let e = |state: &str, message: &str| StatusError {
+        state: state.into(),
+        message: message.into(),
+    };
+    assert!(e("", "").is_empty());
+    assert!(e("  ", "\n").is_empty());
+    assert!(!e("failed", "").is_empty());
+    assert!(!e("", "reason").is_empty());
+}
+
+#[test]
+fn display_name_falls_back_to_the_id_and_rootfs_takes_the_first_reported_node() {
+    let mut i = instance_with(Status::Running, None);
+    assert_eq!(i.display_name(), "i-1");
+    i.name = "  ".into();
+    assert_eq!(i.display_name(), "i-1");
+    i.name = "trainer".into();
+    assert_eq!(i.display_name(), "trainer");
+
+    assert_eq!(i.max_rootfs_size(), None);
+    i.node = vec![
+        Node {
+            max_rootfs_size: None,
+        },
+        Node {
+            max_rootfs_size: Some(80.0),
+        },
+        Node {
+            max_rootfs_size: Some(120.0),
+        },
+    ];
+    assert_eq!(i.max_rootfs_size(), Some(80.0));
 }
