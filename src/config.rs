@@ -27,5 +27,5 @@ pub async fn load() -> Result<Config, String> {
         .text()
         .await
         .map_err(|_| "config.json could not be read; using the defaults.".to_string())?;
-    parse_config(&text)
+    parse_config(&text).map_err(|e| e.to_string())
 }

@@ -66,8 +66,11 @@ pub fn forget_key() {
 }
 
 /// The API base the user chose in Settings, if any (it wins over config.json).
+/// The saved API base, checked again: one saved by an older version that accepted less safe
+/// forms (userinfo, backslashes) is ignored rather than used.
 pub fn load_api_base() -> Option<String> {
-    local()?.get_item(API_BASE).ok().flatten()
+    let saved = local()?.get_item(API_BASE).ok().flatten()?;
+    instance_model::settings::normalize_api_base(&saved).ok()
 }
 
 pub fn save_api_base(base: Option<&str>) {

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod backoff;
 pub mod format;
+pub mod http_url;
 pub mod instance;
 mod lenient;
 pub mod links;

@@ -182,3 +182,45 @@ fn with_query_picks_question_mark_or_ampersand() {
         "https://log.example.com/system?token=abc&timestamps=1"
     );
 }
+
+#[test]
+fn a_backslash_ends_the_authority_and_userinfo_is_refused() {
+    // Browsers read `\` as `/` in http(s) URLs: this one goes to evil.example, whatever the
+    // text after it says.
+    for raw in [
+        "https://evil.example\\@x.novita.ai",
+        "https://evil.example\\@x.novita.ai/lab",
+        "https://x.novita.ai\\path",
+        "https://api.novita.ai@evil",
+        "https://api.novita.ai@evil/gpu-instance",
+        "https://user:pass@x.novita.ai/",
+        "https://a@b",
+        "https://@x.novita.ai",
+        "http://127.0.0.1@evil.example",
+    ] {
+        assert_eq!(links::safe_http_url(raw), None, "{raw:?} must stay text");
+    }
+}
+
+#[test]
+fn ports_and_ipv6_hosts_must_be_well_formed() {
+    for raw in [
+        "https://h.example:8443/x",
+        "https://h.example:/x",
+        "https://[2001:db8::1]/x",
+        "https://[::ffff:10.0.0.1]:443",
+    ] {
+        assert_eq!(links::safe_http_url(raw), Some(raw), "{raw:?}");
+    }
+    for raw in [
+        "https://h.example:84a3/x",
+        "https://h.example:65536/x",
+        "https://h.example:1:2/x",
+        "https://[::1/x",
+        "https://[::1]x/",
+        "https://[]/x",
+        "https://[javascript:x]/",
+    ] {
+        assert_eq!(links::safe_http_url(raw), None, "{raw:?}");
+    }
+}

@@ -2,7 +2,8 @@
 //! and the download's file name.
 
 use super::LogKind;
-use crate::links::{safe_http_url, with_query};
+use crate::http_url::{is_loopback_host, HttpUrl};
+use crate::links::with_query;
 
 /// How many past lines a new stream asks for (`tail=N`).
 pub const DEFAULT_TAIL: u32 = 500;
@@ -32,90 +33,11 @@ pub fn download_url(address: &str) -> String {
 }
 
 /// The address, trimmed, when the page may open it: `https:` anywhere, `http:` only on this
-/// computer (127.0.0.0/8, `localhost`, `[::1]`), which is where tests run their stand-in.
+/// computer (see [`is_loopback_host`]), which is where tests run their stand-in.
 /// Everything else, including plain `http:` across the network and any other scheme, is `None`.
 pub fn openable_log_address(raw: &str) -> Option<&str> {
-    let url = safe_http_url(raw)?;
-    if url
-        .get(..8)
-        .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
-    {
-        return Some(url);
-    }
-    // Browsers end the authority at a backslash too, so `http://evil\@127.0.0.1` is evil's.
-    let authority = url[7..].split(['/', '\\', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit('@').next().unwrap_or("");
-    is_loopback_host(host).then_some(url)
-}
-
-/// `host` or `host:port` as it appears in a URL. Hand-written rather than `std::net` parsing,
-/// which costs the browser app kilobytes; only the exact loopback forms matter here.
-fn is_loopback_host(host: &str) -> bool {
-    if let Some(rest) = host.strip_prefix('[') {
-        let Some((inside, after)) = rest.split_once(']') else {
-            return false;
-        };
-        let port_ok = after.is_empty() || after.strip_prefix(':').is_some_and(is_port);
-        return port_ok && is_ipv6_loopback(inside);
-    }
-    let (name, port_ok) = match host.split_once(':') {
-        Some((name, port)) => (name, is_port(port)),
-        None => (host, true),
-    };
-    port_ok && (name.eq_ignore_ascii_case("localhost") || is_ipv4_loopback(name))
-}
-
-/// Dotted-quad 127.x.y.z, each part 0–255 in plain decimal.
-fn is_ipv4_loopback(name: &str) -> bool {
-    let parts: Vec<&str> = name.split('.').collect();
-    parts.len() == 4
-        && parts[0] == "127"
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.len() <= 3
-                && p.bytes().all(|b| b.is_ascii_digit())
-                && p.parse::<u16>().is_ok_and(|n| n <= 255)
-        })
-}
-
-/// `::1` in any of its spellings (`0:0:0:0:0:0:0:1`, `0::1`, `::0001`).
-fn is_ipv6_loopback(inside: &str) -> bool {
-    let group = |g: &str| -> Option<u16> {
-        if g.is_empty() || g.len() > 4 {
-            return None;
-        }
-        u16::from_str_radix(g, 16).ok()
-    };
-    let groups = |part: &str| -> Option<Vec<u16>> {
-        if part.is_empty() {
-            return Some(Vec::new());
-        }
-        part.split(':').map(group).collect()
-    };
-    let all: Vec<u16> = match inside.split_once("::") {
-        Some((head, tail)) => {
-            let (Some(head), Some(tail)) = (groups(head), groups(tail)) else {
-                return false;
-            };
-            if head.len() + tail.len() > 7 {
-                return false;
-            }
-            let zeros = 8 - head.len() - tail.len();
-            head.into_iter()
-                .chain(std::iter::repeat_n(0, zeros))
-                .chain(tail)
-                .collect()
-        }
-        None => match groups(inside) {
-            Some(all) => all,
-            None => return false,
-        },
-    };
-    all == [0, 0, 0, 0, 0, 0, 0, 1]
-}
-
-fn is_port(s: &str) -> bool {
-    s.is_empty() || (s.len() <= 5 && s.bytes().all(|b| b.is_ascii_digit()))
+    let url = HttpUrl::parse(raw)?;
+    (url.secure || is_loopback_host(url.host)).then_some(url.url)
 }
 
 /// Whether (and where) one of an instance's log streams can be opened.
