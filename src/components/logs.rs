@@ -45,15 +45,29 @@ async fn download(url: String, file_name: String) -> Result<(), String> {
     crate::save_file::save_blob(&blob, &file_name).map_err(|e| e.to_string())
 }
 
+/// The panel for one instance's `logs`.
+///
+/// `log_proxy` is what the page state must provide: the API base in force when `config.json`
+/// says `"proxyLogs": true`, and nothing otherwise. With it, every log address (http or https)
+/// is opened through the server's `{apiBase}/log-stream/...` route; without it, only `https:`
+/// addresses are opened, at their own addresses. The page passes it as
+/// `Signal::derive(move || proxy_logs.then(|| api_base))`.
 #[component]
-pub fn LogsPanel(instance_id: String, logs: Option<LogStreams>, demo: bool) -> impl IntoView {
-    let logs = logs.unwrap_or_default();
-    let sources = StoredValue::new([
-        LogSource::new(&logs.system_log_address, logs.is_running),
-        LogSource::new(&logs.instance_log_address, logs.is_running),
-    ]);
+pub fn LogsPanel(
+    instance_id: String,
+    logs: Option<LogStreams>,
+    demo: bool,
+    #[prop(optional, into)] log_proxy: MaybeProp<String>,
+) -> impl IntoView {
+    let logs = StoredValue::new(logs.unwrap_or_default());
     let source = move |kind: LogKind| {
-        sources.with_value(|s| s[usize::from(kind == LogKind::Instance)].clone())
+        logs.with_value(|l| {
+            let address = match kind {
+                LogKind::System => &l.system_log_address,
+                LogKind::Instance => &l.instance_log_address,
+            };
+            LogSource::new(address, l.is_running, log_proxy.get().as_deref())
+        })
     };
     let stream = LogStream::new();
     let LogStream {

@@ -17,8 +17,8 @@ mod timestamp;
 mod viewport;
 
 pub use address::{
-    download_file_name, download_url, openable_log_address, stream_url, LogSource, DEFAULT_TAIL,
-    TAIL_CHOICES,
+    direct_log_address, download_file_name, download_url, proxied_log_address, stream_url,
+    LogSource, DEFAULT_TAIL, TAIL_CHOICES,
 };
 pub use ansi::{parse_ansi, Style, StyledRun, StyledText};
 pub use buffer::{dropped_notice, LogBuffer, LogLine, MAX_LINES, MAX_LINE_BYTES};

@@ -2,7 +2,7 @@
 //! and the download's file name.
 
 use super::LogKind;
-use crate::http_url::{is_loopback_host, HttpUrl};
+use crate::http_url::HttpUrl;
 use crate::links::with_query;
 
 /// How many past lines a new stream asks for (`tail=N`).
@@ -32,37 +32,77 @@ pub fn download_url(address: &str) -> String {
     append_query(address, "timestamps=1")
 }
 
-/// The address, trimmed, when the page may open it: `https:` anywhere, `http:` only on this
-/// computer (see [`is_loopback_host`]), which is where tests run their stand-in.
-/// Everything else, including plain `http:` across the network and any other scheme, is `None`.
-pub fn openable_log_address(raw: &str) -> Option<&str> {
+/// The address, trimmed, when the page may open it itself: `https:` only, in every build.
+/// Plain `http:` would show the log to anyone on the network path, so the page leaves it to
+/// its server ([`proxied_log_address`]), which decides what it accepts.
+pub fn direct_log_address(raw: &str) -> Option<&str> {
+    HttpUrl::parse(raw).filter(|u| u.secure).map(|u| u.url)
+}
+
+/// The route to a log address through the server that hosts the page (`config.json`
+/// `proxyLogs`): `{api_base}/log-stream/{scheme}/{host[:port]}/{path}?{query}` for
+/// `{scheme}://{host[:port]}/{path}?{query}`, scheme and host in lower case, the fragment
+/// dropped. `api_base` is the API base in force ([`crate::settings::normalize_api_base`]); an
+/// empty one is this origin, so the result is a relative URL.
+///
+/// `None` for anything [`HttpUrl::parse`] refuses (other schemes, userinfo, backslashes,
+/// garbage), and for a path with a `.` or `..` segment (also percent-encoded), which the
+/// browser would resolve out of the log-stream route into the server's other paths.
+pub fn proxied_log_address(api_base: &str, raw: &str) -> Option<String> {
     let url = HttpUrl::parse(raw)?;
-    (url.secure || is_loopback_host(url.host)).then_some(url.url)
+    let rest = url.rest.split('#').next().unwrap_or("");
+    let path_end = rest.find('?').unwrap_or(rest.len());
+    let dot_segment = rest[..path_end].split('/').any(|segment| {
+        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+        decoded == "." || decoded == ".."
+    });
+    if dot_segment {
+        return None;
+    }
+    let slash = if rest.starts_with('/') { "" } else { "/" };
+    Some(format!(
+        "{}/log-stream/{}/{}{slash}{rest}",
+        api_base.trim().trim_end_matches('/'),
+        url.scheme(),
+        url.authority.to_ascii_lowercase()
+    ))
 }
 
 /// Whether (and where) one of an instance's log streams can be opened.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LogSource {
-    /// The address to open, trimmed.
+    /// The address to open (before its query): the log address itself, or its route through
+    /// the server.
     Ready(String),
     /// The API sent no address.
     Missing,
     /// `connectComponentLog.isRunning` is false.
     NotRunning,
-    /// An address the page will not open (not https, or plain http off this computer).
+    /// A plain `http:` address, and no server to pass it on.
+    PlainHttp,
+    /// An address no one opens: another scheme, userinfo, a backslash, garbage.
     Refused,
 }
 
 impl LogSource {
-    pub fn new(address: &str, is_running: bool) -> LogSource {
+    /// `proxy_base` is the API base when `config.json` says `proxyLogs` (streams go through
+    /// the server), `None` to open `https:` addresses directly.
+    pub fn new(address: &str, is_running: bool, proxy_base: Option<&str>) -> LogSource {
         if address.trim().is_empty() {
             return LogSource::Missing;
         }
         if !is_running {
             return LogSource::NotRunning;
         }
-        match openable_log_address(address) {
-            Some(url) => LogSource::Ready(url.to_string()),
+        let ready = match proxy_base {
+            Some(base) => proxied_log_address(base, address),
+            None => direct_log_address(address).map(str::to_string),
+        };
+        match ready {
+            Some(url) => LogSource::Ready(url),
+            None if proxy_base.is_none() && HttpUrl::parse(address).is_some() => {
+                LogSource::PlainHttp
+            }
             None => LogSource::Refused,
         }
     }
@@ -78,8 +118,11 @@ impl LogSource {
             LogSource::NotRunning => {
                 Some("isRunning is false: logs are not being collected.".to_string())
             }
+            LogSource::PlainHttp => Some(format!(
+                "The {what} log address is not an https: link, so this page does not open it itself (the server hosting this page can pass it on: proxyLogs in config.json)."
+            )),
             LogSource::Refused => Some(format!(
-                "The {what} log address is not an https: link (plain http: is opened only on this computer), so it is not opened."
+                "The {what} log address is not an http(s) address this page can open (it has a user name, a backslash, an odd host or another scheme), so it is not opened."
             )),
         }
     }
