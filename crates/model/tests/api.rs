@@ -1,6 +1,6 @@
 //! The request URL and error classification (`api.rs`), pinned to exact outputs.
 
-use instance_model::api::{self, ApiError, ErrorKind, TIMEOUT_SECS};
+use instance_model::api::{self, ApiError, ErrorKind, UpstreamFailure, TIMEOUT_SECS};
 use instance_model::settings::DEFAULT_API_BASE;
 
 const GET_PATH: &str = "/gpu-instance/openapi/v1/gpu/instance?instanceId=";
@@ -503,7 +503,9 @@ fn error_texts_never_hold_a_key_and_never_panic() {
         408,
         429,
         500,
+        502,
         503,
+        504,
         600,
         u16::MAX,
     ] {
@@ -514,6 +516,10 @@ fn error_texts_never_hold_a_key_and_never_panic() {
             r#"{"message":null}"#,
             "<html>",
             "\u{0}\u{202e}",
+            r#"{"reason":"UPSTREAM_UNREACHABLE"}"#,
+            r#"{"reason":"UPSTREAM_TIMEOUT","message":""}"#,
+            r#"{"reason":"UPSTREAM_BAD_RESPONSE"}"#,
+            r#"{"reason":"UPSTREAM_RESPONSE_TOO_LARGE"}"#,
         ] {
             errors.push(api::classify_failure(status, body, Some("abc")));
         }
@@ -530,4 +536,125 @@ fn error_texts_never_hold_a_key_and_never_panic() {
             assert!(!text.contains("Bearer"), "{text}");
         }
     }
+}
+
+/// The bundled server's (and deploy/nginx.conf's) own answers when it cannot get one from
+/// Novita: Novita's error shape with a reason of its own.
+fn proxy_body(code: u16, reason: &str, message: &str) -> String {
+    format!(r#"{{"code":{code},"reason":"{reason}","message":"{message}","metadata":{{}}}}"#)
+}
+
+#[test]
+fn the_servers_own_upstream_failures_are_told_apart_from_the_apis() {
+    let unreachable = api::classify_failure(
+        502,
+        &proxy_body(
+            502,
+            "UPSTREAM_UNREACHABLE",
+            "The Novita API could not be reached (via this server's proxy)",
+        ),
+        None,
+    );
+    assert_eq!(
+        unreachable,
+        ApiError::Upstream {
+            status: 502,
+            failure: UpstreamFailure::Unreachable,
+            detail: "The Novita API could not be reached (via this server's proxy)".into(),
+        }
+    );
+    // The kind stays the contract's: a 5xx is `server`.
+    assert_eq!(unreachable.kind(), ErrorKind::Server);
+    assert_eq!(
+        unreachable.title(),
+        "This app's server could not reach the Novita API (502)"
+    );
+    assert_eq!(
+        unreachable.advice(""),
+        "Your key and the instance ID are not the problem: the server hosting this page could \
+         not connect to the Novita API. On that machine, check its internet access, DNS, \
+         firewall or outbound proxy, and the address it forwards to (--upstream, by default \
+         https://api.novita.ai); then try again."
+    );
+    assert!(unreachable
+        .advice("https://api-proxy.example.com")
+        .contains("the proxy at https://api-proxy.example.com could not connect"));
+    assert!(!unreachable.advice("").contains("usually temporary"));
+
+    let timeout = api::classify_failure(
+        504,
+        &proxy_body(
+            504,
+            "UPSTREAM_TIMEOUT",
+            "The Novita API did not answer within 20 s",
+        ),
+        None,
+    );
+    assert_eq!(
+        timeout,
+        ApiError::Upstream {
+            status: 504,
+            failure: UpstreamFailure::Timeout,
+            detail: "The Novita API did not answer within 20 s".into(),
+        }
+    );
+    assert_eq!(timeout.kind(), ErrorKind::Server);
+    assert_eq!(
+        timeout.title(),
+        "The Novita API did not answer this app's server in time (504)"
+    );
+    assert_eq!(
+        timeout.advice(""),
+        "The server hosting this page reached the Novita API but got no answer in time. Try \
+         again in a minute; if it keeps happening, check that machine's network path to \
+         api.novita.ai, its time limit (--upstream-timeout) and Novita's status page."
+    );
+    assert!(timeout
+        .advice("https://p.example.com")
+        .starts_with("The proxy at https://p.example.com reached the Novita API"));
+
+    let broken = api::classify_failure(502, &proxy_body(502, "UPSTREAM_BAD_RESPONSE", "x"), None);
+    assert_eq!(broken.kind(), ErrorKind::Server);
+    assert_eq!(
+        broken.title(),
+        "The Novita API sent this app's server an answer it could not read (502)"
+    );
+    let too_large = api::classify_failure(
+        502,
+        &proxy_body(502, "UPSTREAM_RESPONSE_TOO_LARGE", "x"),
+        None,
+    );
+    assert_eq!(
+        too_large.title(),
+        "The Novita API's answer was too large for this app's server (502)"
+    );
+    assert!(too_large.advice("").contains("--max-response-body"));
+    for e in [&timeout, &broken, &too_large] {
+        assert!(!e.advice("").contains("usually temporary"), "{e:?}");
+        assert!(!e.title().contains("The API had a problem"), "{e:?}");
+    }
+}
+
+#[test]
+fn only_the_servers_reasons_on_a_5xx_are_upstream_failures() {
+    // A gateway's own 502 without the reason is the API's side, as before.
+    assert!(matches!(
+        api::classify_failure(502, "<html>Bad Gateway</html>", None),
+        ApiError::Server { status: 502, .. }
+    ));
+    // The reason on a status that is not 5xx is not the server's upstream failure.
+    assert!(matches!(
+        api::classify_failure(400, &proxy_body(400, "UPSTREAM_UNREACHABLE", "x"), None),
+        ApiError::BadRequest { status: 400, .. }
+    ));
+    // Reasons are exact: no prefix or case games.
+    assert!(matches!(
+        api::classify_failure(502, &proxy_body(502, "upstream_unreachable", "x"), None),
+        ApiError::Server { status: 502, .. }
+    ));
+    // The message falls back to the reason, then the status line, as for every error.
+    assert_eq!(
+        api::classify_failure(502, r#"{"reason":"UPSTREAM_UNREACHABLE"}"#, None).detail(),
+        Some("UPSTREAM_UNREACHABLE")
+    );
 }

@@ -199,41 +199,68 @@ fn hostile_strings_survive_as_data() {
 
 #[test]
 fn bodies_that_are_not_instances_say_why() {
-    assert_eq!(Instance::from_json("  "), Err(InstanceParseError::Empty));
-    match Instance::from_json("<html><body>Login</body></html>") {
-        Err(
-            e @ InstanceParseError::NotJson {
-                looks_like_html: true,
-                ..
-            },
-        ) => {
-            assert!(e.to_string().contains("HTML"))
-        }
-        other => panic!("expected HTML error, got {other:?}"),
-    }
+    use std::error::Error;
+    let err = Instance::from_json("  ").expect_err("empty");
+    assert!(matches!(err, InstanceParseError::Empty));
+    assert_eq!(err.to_string(), "the answer was empty");
+
+    let err = Instance::from_json("<html><body>Login</body></html>").expect_err("HTML");
+    assert!(matches!(err, InstanceParseError::WebPage { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "the answer was a web page (HTML), not JSON"
+    );
+    assert!(
+        err.source().is_some(),
+        "the parser's error is kept as the source"
+    );
+
     let full = fixture("full");
     let truncated = &full[..full.len() * 6 / 10];
+    let err = Instance::from_json(truncated).expect_err("cut off");
+    let InstanceParseError::NotJson { source } = &err else {
+        panic!("expected NotJson, got {err:?}");
+    };
+    // Typed, not flattened: the parser's own classification and position survive.
+    assert!(source.is_eof(), "{source}");
+    assert!(source.line() > 1);
+    assert_eq!(
+        err.to_string(),
+        format!("the answer was not valid JSON ({source})")
+    );
+    assert!(err.source().is_some());
+
+    let err = Instance::from_json("[]").expect_err("a list");
     assert!(matches!(
-        Instance::from_json(truncated),
-        Err(InstanceParseError::NotJson {
-            looks_like_html: false,
-            ..
-        })
+        err,
+        InstanceParseError::NotAnObject {
+            found: "an empty list"
+        }
     ));
     assert_eq!(
-        Instance::from_json("[]"),
-        Err(InstanceParseError::NotAnObject {
-            found: "an empty list"
-        })
+        err.to_string(),
+        "the answer was JSON an empty list, not an instance object"
     );
-    assert_eq!(
+    assert!(matches!(
         Instance::from_json("\"running\""),
         Err(InstanceParseError::NotAnObject { found: "a string" })
-    );
+    ));
     let envelope = r#"{"code":0,"reason":"","message":"instance is being created"}"#;
     let err = Instance::from_json(envelope).expect_err("no instance fields");
-    assert!(err.to_string().contains("instance is being created"));
-    assert!(Instance::from_json("{}").is_err());
+    assert!(
+        matches!(&err, InstanceParseError::OnlyMessage { message } if message == "instance is being created"),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "the answer held no instance, only the message \"instance is being created\""
+    );
+    let err = Instance::from_json("{}").expect_err("empty object");
+    assert!(matches!(err, InstanceParseError::NoInstanceFields));
+    assert_eq!(
+        err.to_string(),
+        "the answer was a JSON object with no instance fields"
+    );
 }
 
 #[test]
