@@ -79,3 +79,122 @@ fn mask_never_splits_a_multi_byte_character() {
     assert_eq!(secrets::mask("🔑🔑🔑🔑🔑🔑"), "••••••");
     assert_eq!(secrets::mask("a😀bcde😀f"), "a😀••••••😀f");
 }
+
+#[test]
+fn plural_and_compound_names_are_secrets() {
+    for key in [
+        "API_KEYS",
+        "ACCESS_KEYS",
+        "SSH_PRIVATEKEY",
+        "MINIO_ACCESSKEY",
+        "minioAccessKey",
+        "GPG_PASSPHRASE",
+        "PASSPHRASE",
+        "AWS_CREDS",
+        "CREDS",
+        "dbCreds",
+        "SLACK_WEBHOOK",
+        "SLACK_WEBHOOK_URL",
+        "webhookUrl",
+        "DATABASE_URL",
+        "databaseUrl",
+        "CONNECTION_STRING",
+        "AZURE_STORAGE_CONNECTION_STRING",
+        "AUTH_TOKENS",
+        "SECRETS",
+        "SESSION_COOKIES",
+        "AZURE_SAS_SIG",
+    ] {
+        assert!(secrets::is_secret_key(key), "{key} is a secret");
+    }
+    for key in [
+        "AUTHOR",
+        "AUTHORS",
+        "CREDIT_LIMIT",
+        "SIGNAL_TIMEOUT",
+        "DESIGN",
+        "PASSES",
+        "PASSPORT_ID",
+        "DATABASE_NAME",
+        "CONNECTION_TIMEOUT",
+        "KEYBOARD_LAYOUT",
+    ] {
+        assert!(!secrets::is_secret_key(key), "{key} is not a secret");
+    }
+}
+
+#[test]
+fn values_holding_credentials_are_found_whatever_their_name() {
+    for value in [
+        "postgres://user:pass@db.internal:5432/app",
+        "postgresql://app:s3cr3t@10.0.0.5/app?sslmode=require",
+        "mongodb+srv://admin:hunter2@cluster0.example.net/db",
+        "redis://:hunter2@cache:6379/0",
+        "https://ghp_abcdef@github.com/org/repo.git",
+        "amqp://guest:guest@rabbit",
+        "--db postgres://u:p@h/x --verbose",
+        "https://x.gpu-instance.novita.ai/lab?token=0a1b2c3d4e",
+        "https://h.example/path?a=1&access_token=abc&b=2",
+        "https://bucket.s3.amazonaws.com/k?X-Amz-Signature=deadbeef&X-Amz-Expires=60",
+        "https://acct.blob.core.windows.net/c?sv=2020&sig=abc%2Bdef",
+        "Server=db;Database=app;User Id=sa;Password=Pa55w0rd;",
+        "--api-key=sk_live_123 --model x",
+    ] {
+        assert!(
+            secrets::holds_credentials(value),
+            "{value:?} holds credentials"
+        );
+        assert!(secrets::is_secret_env("SOME_SETTING", value), "{value:?}");
+    }
+    for value in [
+        "/workspace/.cache/huggingface",
+        "meta-llama/Llama-3.1-8B",
+        "https://huggingface.co/meta-llama",
+        "https://example.com/@user/page",
+        "https://example.com/?q=1&page=2",
+        "user@example.com",
+        "ssh -p 62248 root@proxy.us-ca-6.gpu-instance.novita.ai",
+        "a=b",
+        "token=",
+        "=value",
+        "",
+    ] {
+        assert!(!secrets::holds_credentials(value), "{value:?} holds none");
+    }
+    assert!(secrets::is_secret_env("HF_TOKEN", "anything"));
+    assert!(!secrets::is_secret_env("HF_HOME", "/workspace"));
+}
+
+#[test]
+fn mask_credentials_hides_only_the_credentials() {
+    let cases = [
+        (
+            "postgres://user:pass@db.internal:5432/app",
+            "postgres://••••••@db.internal:5432/app",
+        ),
+        (
+            "https://x.gpu-instance.novita.ai/lab?token=0a1b2c3d4e",
+            "https://x.gpu-instance.novita.ai/lab?token=••••••",
+        ),
+        (
+            "https://h.example/p?a=1&access_token=abc&b=2#f",
+            "https://h.example/p?a=1&access_token=••••••&b=2#f",
+        ),
+        (
+            "Server=db;User Id=sa;Password=Pa55w0rd;",
+            "Server=db;User Id=sa;Password=••••••;",
+        ),
+        (
+            "https://u:p=w@h.example/x?token=t",
+            "https://••••••@h.example/x?token=••••••",
+        ),
+        // Nothing to hide: unchanged.
+        ("https://example.com/?q=1", "https://example.com/?q=1"),
+        // Multi-byte text around a credential is never split.
+        ("é=1 ünïcødé_token=ß€crét ok", "é=1 ünïcødé_token=•••••• ok"),
+        ("€€€://ü:ö@ä/x", "€€€://••••••@ä/x"),
+    ];
+    for (value, want) in cases {
+        assert_eq!(secrets::mask_credentials(value), want, "{value:?}");
+    }
+}
