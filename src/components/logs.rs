@@ -47,27 +47,21 @@ async fn download(url: String, file_name: String) -> Result<(), String> {
 
 /// The panel for one instance's `logs`.
 ///
-/// `log_proxy` is what the page state must provide: the API base in force when `config.json`
-/// says `"proxyLogs": true`, and nothing otherwise. With it, every log address (http or https)
-/// is opened through the server's `{apiBase}/log-stream/...` route; without it, only `https:`
-/// addresses are opened, at their own addresses. The page passes it as
-/// `Signal::derive(move || proxy_logs.then(|| api_base))`.
+/// `log_proxy` is what the page state must provide when `config.json` says
+/// `"proxyLogs": true`: the API base in force, as a signal. With it, every log address (http
+/// or https) is opened through the server's `{apiBase}/log-stream/...` route; without it, only
+/// `https:` addresses are opened, at their own addresses.
 #[component]
 pub fn LogsPanel(
     instance_id: String,
     logs: Option<LogStreams>,
     demo: bool,
-    #[prop(optional, into)] log_proxy: MaybeProp<String>,
+    #[prop(optional)] log_proxy: Option<Signal<String>>,
 ) -> impl IntoView {
     let logs = StoredValue::new(logs.unwrap_or_default());
     let source = move |kind: LogKind| {
-        logs.with_value(|l| {
-            let address = match kind {
-                LogKind::System => &l.system_log_address,
-                LogKind::Instance => &l.instance_log_address,
-            };
-            LogSource::new(address, l.is_running, log_proxy.get().as_deref())
-        })
+        let proxy = log_proxy.map(|base| base.get());
+        logs.with_value(|l| LogSource::of(l, kind, proxy.as_deref()))
     };
     let stream = LogStream::new();
     let LogStream {

@@ -23,7 +23,7 @@ pub use address::{
 pub use ansi::{parse_ansi, Style, StyledRun, StyledText};
 pub use buffer::{dropped_notice, LogBuffer, LogLine, MAX_LINES, MAX_LINE_BYTES};
 pub use connection::{Backoff, StreamPhase, OPEN_TIMEOUT_MS};
-pub use filter::{segments, Filter, Segment};
+pub use filter::{fold_case, segments, Filter, Segment};
 pub use timestamp::{
     event_lines, format_timestamp, offset_label, parse_timestamp, split_timestamp, Timestamp,
 };

@@ -94,3 +94,52 @@ fn segments_of_a_long_line_with_many_matches_stay_linear() {
     assert_eq!(segs.len(), 8_000);
     assert!(segs.iter().step_by(2).all(|s| s.matched));
 }
+
+/// What the standard library says, when it is one character.
+fn std_lower(c: char) -> Option<char> {
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => Some(l),
+        _ => None,
+    }
+}
+
+#[test]
+fn case_folding_agrees_with_unicode_on_every_script_it_covers_and_is_never_wrong() {
+    use instance_model::logs::fold_case;
+    let covered = [
+        0x0000..=0x024F, // ASCII, Latin-1, Latin Extended-A (and B, partly)
+        0x0370..=0x03FF, // Greek
+        0x0400..=0x052F, // Cyrillic
+        0x0530..=0x058F, // Armenian
+        0x1E00..=0x1EFF, // Latin Extended Additional
+        0xFF00..=0xFFEF, // fullwidth forms
+    ];
+    // Where Unicode has a lower case this does not give: Latin Extended-B and Greek's odd
+    // corners, and a few special letters.
+    let not_folded = |n: u32| {
+        (0x180..=0x24F).contains(&n)
+            || matches!(
+                n,
+                0x130 | 0x1E9E | 0x4C0 | 0x37F | 0x3CF | 0x3F4 | 0x3F7 | 0x3F9 | 0x3FA | 0x3FD
+                    ..=0x3FF | 0x370 | 0x372 | 0x376
+            )
+    };
+    let mut folded = 0;
+    for n in 0..=0x10FFFF_u32 {
+        let Some(c) = char::from_u32(n) else { continue };
+        let got = fold_case(c);
+        // Never wrong: either the character itself or Unicode's lower case.
+        assert!(
+            got == c || Some(got) == std_lower(c),
+            "U+{n:04X} {c:?} folded to {got:?}"
+        );
+        if covered.iter().any(|r| r.contains(&n)) && !not_folded(n) {
+            assert_eq!(Some(got), std_lower(c).or(Some(c)), "U+{n:04X} {c:?}");
+        }
+        folded += usize::from(got != c);
+    }
+    // ASCII 26, Latin-1 30, Latin Extended-A 62 (with Ÿ), Greek 45, Cyrillic 147,
+    // Armenian 38, Latin Extended Additional 123, fullwidth 26.
+    assert_eq!(folded, 497);
+}

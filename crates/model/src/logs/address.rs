@@ -3,6 +3,7 @@
 
 use super::LogKind;
 use crate::http_url::HttpUrl;
+use crate::instance::LogStreams;
 use crate::links::with_query;
 
 /// How many past lines a new stream asks for (`tail=N`).
@@ -105,6 +106,15 @@ impl LogSource {
             }
             None => LogSource::Refused,
         }
+    }
+
+    /// The stream of `kind` among an instance's `logs` (see [`LogSource::new`]).
+    pub fn of(logs: &LogStreams, kind: LogKind, proxy_base: Option<&str>) -> LogSource {
+        let address = match kind {
+            LogKind::System => &logs.system_log_address,
+            LogKind::Instance => &logs.instance_log_address,
+        };
+        LogSource::new(address, logs.is_running, proxy_base)
     }
 
     /// Why there is no stream, in words; `None` when there is one.
