@@ -1,8 +1,7 @@
 //! Built-in sample instances for the Demo button: real fixture bodies, parsed by the same
 //! lenient model as API answers, so the demo shows exactly what a real load would.
 
-use crate::api::Fetched;
-use instance_model::Instance;
+use crate::api::instance::Fetched;
 
 /// (sample id, tab label, body)
 pub const SAMPLES: [(&str, &str, &str); 3] = [
@@ -27,12 +26,18 @@ pub fn first_id() -> &'static str {
     SAMPLES[0].0
 }
 
+/// The sample `?demo=` names, by ID or by tab label (any case); the first when it names none.
+pub fn resolve(asked: Option<&str>) -> &'static str {
+    asked
+        .and_then(|asked| {
+            SAMPLES
+                .iter()
+                .find(|(id, label, _)| *id == asked || label.eq_ignore_ascii_case(asked))
+        })
+        .map_or(first_id(), |(id, _, _)| id)
+}
+
 pub fn sample(id: &str) -> Option<Fetched> {
     let (_, _, body) = SAMPLES.iter().find(|(sample_id, _, _)| *sample_id == id)?;
-    let instance = Instance::from_json(body).ok()?;
-    Some(Fetched {
-        instance,
-        raw: body.to_string(),
-        fetched_at_ms: js_sys::Date::now(),
-    })
+    Fetched::read(body.to_string()).ok()
 }

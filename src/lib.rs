@@ -1,22 +1,22 @@
-//! Novita instance viewer: one screen with everything about one Novita AI GPU instance.
+//! Novita instance viewer: everything about a Novita AI GPU instance, on one screen.
 //!
 //! `main.rs` only mounts [`App`]. The pure logic (parsing, labels, links, masking, errors,
-//! when to refresh) lives in the `instance-model` crate and is tested natively; this crate is
-//! the browser side: the API client, storage, the address bar, the trackers that keep
-//! instances fresh, and the components.
+//! when to refresh, the page address) lives in the `instance-model` crate and is tested
+//! natively. This crate is the browser side:
+//!
+//! - `api/`: the one API client, a file per call family;
+//! - `state/`: what the page holds and its rules (the trackers that keep instances fresh), on
+//!   an [`Env`](state::env::Env) so they are tested natively too;
+//! - `browser/`: the browser behind that `Env`, `config.json`, title and favicon, shortcuts;
+//! - `components/`: one file per thing on screen.
 
 pub mod api;
+pub mod browser;
 pub mod components;
-pub mod config;
 pub mod demo;
-pub mod location;
-pub mod notify;
-pub mod page;
-pub mod save_file;
 pub mod state;
-pub mod storage;
-pub mod tracker;
 
+use browser::{config, page, WebEnv};
 use components::error_panel::ErrorPanel;
 use components::instance_view::InstanceView;
 use components::load_form::LoadForm;
@@ -24,39 +24,22 @@ use components::settings::Settings;
 use components::watch_list::WatchList;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use state::AppState;
+use state::live::Phase;
+use state::{AppState, Tracker};
+use std::rc::Rc;
 use std::time::Duration;
-use tracker::Tracker;
-
-/// What the address asks for: on opening the page, and on back/forward.
-fn open_from_address(state: AppState) {
-    if let Some(sample) = location::param("demo") {
-        let id = demo::SAMPLES
-            .iter()
-            .find(|(id, label, _)| *id == sample || label.eq_ignore_ascii_case(&sample))
-            .map_or(demo::first_id(), |(id, _, _)| id);
-        state.show_demo(id);
-        return;
-    }
-    match location::instance_param() {
-        Some(id) => {
-            state.instance_id.set(id);
-            state.load(false);
-        }
-        None => state.show_nothing(),
-    }
-}
 
 /// The instance on screen: its full view once it has data; meanwhile a loading line (or
-/// nothing, when the error panel explains).
+/// nothing, when the error panel or the form's hint explains).
 #[component]
 fn Current(tracker: Tracker) -> impl IntoView {
-    let has_data = Memo::new(move |_| tracker.data.with(Option::is_some));
+    let phase = tracker.live.phase();
+    let has_data = Memo::new(move |_| phase.get().has_data());
     let id = tracker.id();
     move || {
         if has_data.get() {
             view! { <InstanceView tracker=tracker /> }.into_any()
-        } else if tracker.loading.get() {
+        } else if phase.get() == Phase::Loading {
             view! {
                 <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>" Loading " <code>{id.clone()}</code> "…"</p>
             }
@@ -67,27 +50,33 @@ fn Current(tracker: Tracker) -> impl IntoView {
     }
 }
 
+/// In debug builds, a panic's message goes to the console before the wasm stops (release
+/// builds abort without a word, and carry none of this code).
+fn report_panics() {
+    #[cfg(debug_assertions)]
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&info.to_string().into());
+    }));
+}
+
 #[component]
 pub fn App() -> impl IntoView {
-    let state = AppState::new();
+    report_panics();
+    let state = AppState::new(Rc::new(WebEnv));
     provide_context(state);
 
     spawn_local(async move {
         state.apply_config(config::load().await);
-        state.start();
-        open_from_address(state);
+        state.open_address();
     });
 
-    let popstate = window_event_listener(leptos::ev::popstate, move |_| open_from_address(state));
+    let popstate = window_event_listener(leptos::ev::popstate, move |_| state.open_address());
     on_cleanup(move || popstate.remove());
     page::on_visibility_change(move |visible| state.set_visible(visible));
     let keys = window_event_listener(leptos::ev::keydown, move |ev| page::shortcut(state, &ev));
     on_cleanup(move || keys.remove());
 
-    if let Ok(tick) = set_interval_with_handle(
-        move || state.now_ms.set(js_sys::Date::now()),
-        Duration::from_secs(1),
-    ) {
+    if let Ok(tick) = set_interval_with_handle(move || state.tick(), Duration::from_secs(1)) {
         on_cleanup(move || tick.clear());
     }
 
@@ -95,8 +84,8 @@ pub fn App() -> impl IntoView {
     // instance on screen.
     let headline = Memo::new(move |_| {
         let tracker = state.current_tracker()?;
-        tracker.data.with(|d| {
-            d.as_ref().map(|f| {
+        tracker.live.with_data(|d| {
+            d.map(|f| {
                 (
                     f.instance.status.label(),
                     f.instance.display_name().to_string(),
@@ -107,9 +96,14 @@ pub fn App() -> impl IntoView {
     });
     Effect::new(move |_| page::show_headline(headline.get()));
 
+    // Rebuilt only when another instance is shown, not when the same one is loaded again.
+    let shown = Memo::new(move |_| state.current());
     let body = move || {
-        match state.current.get() {
-        Some(c) => view! { <Current tracker=state.tracker(&c.id, c.demo) /> }.into_any(),
+        match shown
+        .get()
+        .and_then(|c| state.tracker(&c.id, c.demo))
+    {
+        Some(tracker) => view! { <Current tracker=tracker /> }.into_any(),
         None => view! {
             <section class="empty-state card">
                 <h2>"Look at a Novita GPU instance"</h2>
@@ -127,9 +121,9 @@ pub fn App() -> impl IntoView {
             <h1>"Novita instance viewer"</h1>
         </header>
         <main id="main">
-            {move || state.config_warning.get().map(|w| view! { <p class="warning" role="alert">{w}</p> })}
+            {move || state.config_warning().map(|w| view! { <p class="warning" role="alert">{w}</p> })}
             // Outside the (closed) Settings panel, so it cannot be missed.
-            {move || instance_model::settings::insecure_base_warning(&state.api_base.get())
+            {move || instance_model::settings::insecure_base_warning(&state.api_base())
                 .map(|w| view! { <p class="warning" role="alert" data-testid="insecure-base">{w}</p> })}
             <LoadForm />
             <Settings />
@@ -138,7 +132,7 @@ pub fn App() -> impl IntoView {
             {body}
         </main>
         <div class="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">
-            {move || state.announcement.get()}
+            {move || state.announcement()}
         </div>
     }
 }

@@ -2,6 +2,7 @@
 //! when the instance on screen has no data because its load failed; a failed refresh of data
 //! already on screen is the smaller `refresh-failed` banner instead.
 
+use crate::state::live::Phase;
 use crate::state::AppState;
 use leptos::prelude::*;
 
@@ -10,10 +11,10 @@ pub fn ErrorPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
         let tracker = state.current_tracker()?;
-        if tracker.data.with(Option::is_some) {
+        if tracker.live.phase().get() != Phase::Failed {
             return None;
         }
-        let f = tracker.failure.get()?;
+        let f = tracker.live.failure()?;
         let detail = f.error.detail().map(str::to_string);
         let id = tracker.id();
         Some(view! {

@@ -2,9 +2,9 @@
 //! warning when older than two refresh periods), the auto-refresh period, Refresh, the banner
 //! when a refresh failed (the last good data stays on screen), pin, and notifications.
 
-use crate::notify;
-use crate::state::AppState;
-use crate::tracker::Tracker;
+use crate::browser::notify;
+use crate::state::live::Phase;
+use crate::state::{AppState, Tracker};
 use instance_model::format::ago;
 use instance_model::refresh::{is_stale, RefreshSetting};
 use leptos::prelude::*;
@@ -34,8 +34,8 @@ pub fn AsOf(
     let state = expect_context::<AppState>();
     let stale = move || {
         is_stale(
-            state.now_ms.get() - fetched_at.get(),
-            state.refresh_setting.get(),
+            state.now_ms() - fetched_at.get(),
+            state.refresh_setting(),
             in_progress.get(),
         )
     };
@@ -50,7 +50,7 @@ pub fn AsOf(
         <span class="as-of" data-testid=testid data-stale=move || stale().to_string()>
             {(!compact).then_some("As of ")}
             <time datetime=iso>{move || local_time(fetched_at.get())}</time>
-            " (" {move || ago(fetched_at.get(), state.now_ms.get())} ")"
+            " (" {move || ago(fetched_at.get(), state.now_ms())} ")"
             {move || stale().then(|| view! { <strong class="stale-warning">" — may be out of date"</strong> })}
         </span>
     }
@@ -58,9 +58,10 @@ pub fn AsOf(
 
 #[component]
 pub fn RefreshFailed(tracker: Tracker) -> impl IntoView {
+    let phase = tracker.live.phase();
     move || {
-        let has_data = tracker.data.with(Option::is_some);
-        tracker.failure.get().filter(|_| has_data).map(|f| {
+        let stale = phase.get() == Phase::Stale;
+        tracker.live.failure().filter(|_| stale).map(|f| {
             view! {
                 <div class="refresh-failed" data-testid="refresh-failed" data-kind=f.error.kind().as_str() role="alert">
                     <strong>"Refresh failed at " {local_time(f.at_ms)} ": "</strong>
@@ -81,14 +82,14 @@ pub fn RefreshControls(tracker: Tracker) -> impl IntoView {
         .collect_view();
     let id = tracker.id();
     let pin_id = id.clone();
-    let pinned = Memo::new(move |_| state.is_pinned(&id));
+    let pinned = Memo::new(move |_| state.is_watched(&id));
     let enable_notifications = move |_| {
-        if state.notifications.get_untracked() {
-            state.notifications.set(false);
+        if untrack(move || state.notifications()) {
+            state.set_notifications(false);
             return;
         }
         notify::request(move |granted| {
-            state.notifications.set(granted);
+            state.set_notifications(granted);
             state.announce(if granted {
                 "Desktop notifications on for status changes."
             } else {
@@ -101,7 +102,7 @@ pub fn RefreshControls(tracker: Tracker) -> impl IntoView {
             <label class="inline">
                 "Auto-refresh "
                 <select data-testid="auto-refresh"
-                    prop:value=move || state.refresh_setting.get().value()
+                    prop:value=move || state.refresh_setting().value()
                     on:change:target=move |ev| {
                         if let Some(s) = RefreshSetting::parse(&ev.target().value()) {
                             state.set_refresh_setting(s);
@@ -117,9 +118,9 @@ pub fn RefreshControls(tracker: Tracker) -> impl IntoView {
                     {move || if pinned.get() { "Unpin" } else { "Pin to watch list" }}
                 </button>
             })}
-            <button type="button" class="ghost" aria-pressed=move || state.notifications.get().to_string()
+            <button type="button" class="ghost" aria-pressed=move || state.notifications().to_string()
                 on:click=enable_notifications>
-                {move || if state.notifications.get() { "Notifications on" } else { "Notify me of changes" }}
+                {move || if state.notifications() { "Notifications on" } else { "Notify me of changes" }}
             </button>
         </div>
     }

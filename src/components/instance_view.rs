@@ -12,7 +12,7 @@ use super::timeline::Timeline;
 use super::volumes::Volumes;
 use crate::demo;
 use crate::state::AppState;
-use crate::tracker::Tracker;
+use crate::state::Tracker;
 use leptos::prelude::*;
 
 #[component]
@@ -40,22 +40,13 @@ fn DemoBanner(current: String) -> impl IntoView {
 /// its tracker's signals.
 #[component]
 pub fn InstanceView(tracker: Tracker) -> impl IntoView {
+    let live = tracker.live;
     let instance = Memo::new(move |_| {
-        tracker
-            .data
-            .with(|d| d.as_ref().map(|f| f.instance.clone()))
+        live.with_data(|d| d.map(|f| f.instance.clone()))
             .unwrap_or_default()
     });
-    let fetched_at = Memo::new(move |_| {
-        tracker
-            .data
-            .with(|d| d.as_ref().map_or(0.0, |f| f.fetched_at_ms))
-    });
-    let raw = Memo::new(move |_| {
-        tracker
-            .data
-            .with(|d| d.as_ref().map(|f| f.raw.clone()).unwrap_or_default())
-    });
+    let fetched_at = Memo::new(move |_| live.fetched_at());
+    let raw = Memo::new(move |_| live.with_data(|d| d.map(|f| f.raw.clone()).unwrap_or_default()));
     let in_progress = Memo::new(move |_| instance.with(|i| i.status.is_in_progress()));
     let count = move |f: fn(&instance_model::Instance) -> usize| move || instance.with(f);
     let id = tracker.id();

@@ -1,6 +1,7 @@
 //! The form: API key (hidden unless shown), remember / forget, instance ID, Load and Demo.
 
 use crate::demo;
+use crate::state::live::Phase;
 use crate::state::AppState;
 use leptos::prelude::*;
 
@@ -8,15 +9,23 @@ use leptos::prelude::*;
 pub fn LoadForm() -> impl IntoView {
     let state = expect_context::<AppState>();
     let show_key = RwSignal::new(false);
+    // The ID field is the form's own; it follows the instance on screen (a deep link, a
+    // watch card, back and forward) and is read when the form is sent.
+    let id_field = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(c) = state.current().filter(|c| !c.demo) {
+            id_field.set(c.id);
+        }
+    });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        state.load(true);
+        state.load(&id_field.get_untracked());
     };
     // Only a first load shows here; refreshes of data on screen show in the "as of" line.
     let loading = move || {
         state
             .current_tracker()
-            .is_some_and(|t| t.loading.get() && t.data.with(Option::is_none))
+            .is_some_and(|t| t.live.phase().get() == Phase::Loading)
     };
     view! {
         <form class="load-form card" on:submit=on_submit autocomplete="off">
@@ -30,7 +39,7 @@ pub fn LoadForm() -> impl IntoView {
                         autocomplete="off"
                         spellcheck="false"
                         placeholder="sk_…"
-                        prop:value=move || state.api_key.get()
+                        prop:value=move || state.api_key()
                         on:input:target=move |ev| state.set_api_key(ev.target().value())
                     />
                     <button type="button" class="ghost" aria-pressed=move || show_key.get().to_string()
@@ -42,7 +51,7 @@ pub fn LoadForm() -> impl IntoView {
                 <div class="key-options">
                     <label class="check">
                         <input type="checkbox" data-testid="remember-key"
-                            prop:checked=move || state.remember_key.get()
+                            prop:checked=move || state.remember_key()
                             on:change:target=move |ev| state.set_remember_key(ev.target().checked()) />
                         "Remember on this device"
                     </label>
@@ -61,8 +70,8 @@ pub fn LoadForm() -> impl IntoView {
                         spellcheck="false"
                         autocomplete="off"
                         placeholder="e.g. 7f3e2a9c1b4d5e60"
-                        prop:value=move || state.instance_id.get()
-                        on:input:target=move |ev| state.instance_id.set(ev.target().value())
+                        prop:value=move || id_field.get()
+                        on:input:target=move |ev| id_field.set(ev.target().value())
                     />
                     <button type="submit" class="primary" data-testid="load" aria-busy=move || loading().to_string()>
                         {move || if loading() { "Loading…" } else { "Load" }}
@@ -73,7 +82,7 @@ pub fn LoadForm() -> impl IntoView {
                     </button>
                 </div>
             </div>
-            {move || state.form_hint.get().map(|h| view! { <p class="form-hint" role="status">{h}</p> })}
+            {move || state.form_hint().map(|h| view! { <p class="form-hint" role="status">{h}</p> })}
         </form>
     }
 }

@@ -21,28 +21,26 @@ use leptos::task::spawn_local;
 use stream::{local_offset_minutes, Dom, LogStream};
 use wasm_bindgen::JsCast;
 
-/// Fetches the whole log (a plain GET: no key, no credentials) and saves it as a `.txt` file.
+/// Fetches the whole log (a plain GET: no key, no cookies, no referrer) and saves it as a
+/// `.txt` file.
 async fn download(url: String, file_name: String) -> Result<(), String> {
     let unreadable = || "the answer could not be read".to_string();
-    let response = gloo_net::http::Request::get(&url)
-        .send()
-        .await
-        .map_err(|_| {
-            "the log address could not be reached (offline, or it does not allow this page)"
-                .to_string()
-        })?;
+    let init = web_sys::RequestInit::new();
+    init.set_credentials(web_sys::RequestCredentials::Omit);
+    init.set_referrer_policy(web_sys::ReferrerPolicy::NoReferrer);
+    let response = crate::browser::fetch(&url, &init).await.map_err(|()| {
+        "the log address could not be reached (offline, or it does not allow this page)".to_string()
+    })?;
     if !response.ok() {
         return Err(format!("the log address answered {}", response.status()));
     }
-    let promise = web_sys::Response::from(response)
-        .blob()
-        .map_err(|_| unreadable())?;
+    let promise = response.blob().map_err(|_| unreadable())?;
     let blob: web_sys::Blob = wasm_bindgen_futures::JsFuture::from(promise)
         .await
         .ok()
         .and_then(|b| b.dyn_into().ok())
         .ok_or_else(unreadable)?;
-    crate::save_file::save_blob(&blob, &file_name).map_err(|e| e.to_string())
+    crate::browser::save_file::save_blob(&blob, &file_name).map_err(|e| e.to_string())
 }
 
 /// The panel for one instance's `logs`.

@@ -4,7 +4,7 @@
 //! original, byte for byte. One switch for all three, so what is copied is what is on screen.
 
 use super::copy::CopyButton;
-use crate::save_file::save_text;
+use crate::browser::save_file::save_text;
 use crate::state::AppState;
 use instance_model::format::file_stem;
 use instance_model::secrets::mask_json;

@@ -7,16 +7,16 @@ use leptos::prelude::*;
 #[component]
 pub fn Settings() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let draft = RwSignal::new(state.api_base.get_untracked());
+    let draft = RwSignal::new(untrack(move || state.api_base()));
     // Keep the field in step when config.json arrives or the user resets.
-    Effect::new(move |_| draft.set(state.api_base.get()));
+    Effect::new(move |_| draft.set(state.api_base()));
     let problem = RwSignal::new(None::<String>);
     let apply = move || {
         let text = draft.get_untracked();
         match normalize_api_base(&text) {
             Ok(base) => {
                 problem.set(None);
-                if base != state.api_base.get_untracked() {
+                if base != untrack(move || state.api_base()) {
                     state.set_user_api_base(Some(base.clone()));
                     state.announce(format!(
                         "API base set to {}.",
@@ -31,14 +31,14 @@ pub fn Settings() -> impl IntoView {
             Err(e) => problem.set(Some(e.to_string())),
         }
     };
-    let source = move || match state.api_base_source.get() {
+    let source = move || match state.api_base_source() {
         BaseSource::Default => "the default".to_string(),
         BaseSource::Config => "set by this site's config.json".to_string(),
         BaseSource::User => "set by you on this device".to_string(),
     };
     view! {
         <details class="settings card">
-            <summary>"Settings"<span class="muted">" · API base: " {move || { let b = state.api_base.get(); if b.is_empty() { "this page's server".to_string() } else { b } }}</span></summary>
+            <summary>"Settings"<span class="muted">" · API base: " {move || { let b = state.api_base(); if b.is_empty() { "this page's server".to_string() } else { b } }}</span></summary>
             <div class="field">
                 <label for="api-base">"API base URL"</label>
                 <div class="input-row">

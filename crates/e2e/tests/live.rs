@@ -12,12 +12,13 @@ const FULL_ID: &str = "7f3e2a9c1b4d5e60";
 const STARTING_ID: &str = "5a6b7c8d9e0f1a2b";
 const FAILED_ID: &str = "3c9d0e1f2a3b4c5d";
 
-/// Pretends the tab is hidden (or shown), as the browser does when the user switches tabs.
+/// Pretends the tab is hidden (or shown), as the browser does when the user switches tabs:
+/// the event bubbles from the document, as the real one does.
 const SET_HIDDEN: &str = r#"
     const hidden = arguments[0];
     Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
     Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => hidden ? 'hidden' : 'visible' });
-    document.dispatchEvent(new Event('visibilitychange'));
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
     return true;
 "#;
 
@@ -299,6 +300,11 @@ async fn a_watch_list_of_three_follows_the_one_that_changes() {
             )
             .await;
         }
+        // A link shows its cards but does not write to the device's watch list by itself.
+        let stored = t.js("return localStorage.getItem('novita-viewer.watch')").await;
+        check!(t, stored.is_null(), "nothing is stored before the user says so: {stored}");
+        t.click("keep-linked").await;
+        t.wait_gone("keep-linked").await;
         let stored = t.js("return localStorage.getItem('novita-viewer.watch')").await;
         check!(
             t,
@@ -331,6 +337,54 @@ async fn a_watch_list_of_three_follows_the_one_that_changes() {
         ))
         .await;
         t.wait_view(FAILED_ID).await;
+    })
+    .await;
+}
+
+/// Issue 10's crash: a card from a watch link, unpinned, left a tracker whose signals its
+/// row had disposed; the next hide/show or load read them and the wasm died
+/// (`RuntimeError: unreachable`), leaving a page that no longer answered.
+#[tokio::test]
+async fn unpinning_a_card_from_a_watch_link_and_going_on_keeps_the_page_alive() {
+    run(Setup::default(), |t| async move {
+        open_with_key(&t, &format!("/?watch={FULL_ID},{STARTING_ID}")).await;
+        t.wait_count("watch-card", 2, Duration::from_secs(10)).await;
+        let unpinned = t
+            .js(&format!(
+                "const b = document.querySelector('[data-testid=\"watch-card\"][data-instance-id=\"{STARTING_ID}\"] button.unpin'); \
+                 if (!b) return false; b.click(); return true;"
+            ))
+            .await;
+        check!(t, unpinned == Value::Bool(true), "the card's unpin button should exist");
+        t.wait_count("watch-card", 1, Duration::from_secs(5)).await;
+        check!(
+            t,
+            !t.url().await.contains(STARTING_ID),
+            "the address no longer asks to watch the unpinned instance: {}",
+            t.url().await
+        );
+        // Keep using the app: hide and show the tab, then load another instance.
+        t.js_with(SET_HIDDEN, vec![json!(true)]).await;
+        t.js_with(SET_HIDDEN, vec![json!(false)]).await;
+        t.load(TEST_API_KEY, FAILED_ID).await;
+        t.wait_view(FAILED_ID).await;
+        // The remaining card is still kept fresh.
+        t.api.set_status(FULL_ID, "stopping");
+        t.wait_js_for(
+            "the remaining card to follow its instance",
+            "const c = document.querySelector('[data-testid=\"watch-card\"] [data-testid=\"status-badge\"]'); \
+             return !!c && c.getAttribute('data-status') === 'stopping';",
+            vec![],
+            Duration::from_secs(20),
+        )
+        .await;
+        let errors: Vec<String> = t
+            .browser_log()
+            .await
+            .into_iter()
+            .filter(|line| line.contains("unreachable") || line.contains("panicked"))
+            .collect();
+        check!(t, errors.is_empty(), "no crash in the console: {errors:?}");
     })
     .await;
 }

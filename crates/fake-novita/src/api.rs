@@ -1,16 +1,16 @@
-//! The API's own routes: Get Instance and the start/stop/restart actions, with the checks the
-//! real service makes and in the same order (key first, then parameters, then lookup).
+//! Get Instance, and what every route shares: the key check (made first, as the real service
+//! does, then parameters, then lookup) and the answers for paths and methods that do not exist.
 
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::errors::{invalid_parameter, json_error, json_text, not_found_instance};
 use crate::scenarios;
+use crate::script::Call;
 use crate::state::AppState;
 use crate::TEST_API_KEY;
 
@@ -18,12 +18,6 @@ use crate::TEST_API_KEY;
 pub(crate) struct InstanceQuery {
     #[serde(rename = "instanceId")]
     pub(crate) instance_id: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ActionBody {
-    #[serde(rename = "instanceId")]
-    instance_id: Option<String>,
 }
 
 pub(crate) async fn get_instance(
@@ -38,57 +32,26 @@ pub(crate) async fn get_instance(
         Ok(Query(InstanceQuery {
             instance_id: Some(id),
         })) if !id.is_empty() => id,
-        Ok(_) => return invalid_parameter("instanceId is required"),
-        Err(_) => return invalid_parameter("instanceId is invalid"),
+        Ok(_) => return invalid_parameter("instanceId is required").into_response(),
+        Err(_) => return invalid_parameter("instanceId is invalid").into_response(),
     };
-    if let Some(scenario) = state.take_failure(&id) {
-        return match scenarios::get(&state, &scenario).await {
-            Some(response) => response,
-            None => not_found_instance(),
-        };
+    let real = || {
+        state.play_due(&id);
+        state.raw_instance(&id).map_or_else(
+            || Err(not_found_instance()),
+            |raw| Ok((StatusCode::OK, raw)),
+        )
+    };
+    if let Some(instead) = state.take_failure(Call::Get, &id) {
+        return scenarios::play(&state, instead, real).await;
     }
-    state.apply_script(&id);
     // Stored instances come first so a test can put_instance over any scenario id.
-    if let Some(raw) = state.raw_instance(&id) {
-        return json_text(StatusCode::OK, raw);
+    if let Ok((status, raw)) = real() {
+        return json_text(status, raw);
     }
     match scenarios::get(&state, &id).await {
         Some(response) => response,
-        None => not_found_instance(),
-    }
-}
-
-pub(crate) async fn action(
-    State(state): State<AppState>,
-    action: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let status = match action.as_ref().map(|Path(action)| action.as_str()) {
-        Ok("start") => "starting",
-        Ok("stop") => "stopping",
-        Ok("restart") => "restarting",
-        _ => return no_such_route(),
-    };
-    if !authorized(&headers) {
-        return unauthorized();
-    }
-    let Ok(body) = body else {
-        return invalid_parameter("request body is unreadable");
-    };
-    let id = match serde_json::from_slice::<ActionBody>(&body) {
-        Ok(ActionBody {
-            instance_id: Some(id),
-        }) if !id.is_empty() => id,
-        Ok(_) => return invalid_parameter("instanceId is required"),
-        Err(_) => return invalid_parameter("body must be JSON like {\"instanceId\": \"...\"}"),
-    };
-    if state.set_status(&id, status) {
-        return json_text(StatusCode::OK, "{}".to_owned());
-    }
-    match scenarios::action(&state, &id).await {
-        Some(response) => response,
-        None => not_found_instance(),
+        None => not_found_instance().into_response(),
     }
 }
 
@@ -104,11 +67,11 @@ pub(crate) async fn method_not_allowed() -> Response {
     )
 }
 
-fn no_such_route() -> Response {
+pub(crate) fn no_such_route() -> Response {
     json_error(StatusCode::NOT_FOUND, "NOT_FOUND", "no such API path")
 }
 
-fn unauthorized() -> Response {
+pub(crate) fn unauthorized() -> Response {
     json_error(
         StatusCode::UNAUTHORIZED,
         "INVALID_API_KEY",
@@ -118,7 +81,7 @@ fn unauthorized() -> Response {
 
 /// Strict on the key so the app's own slips (stray spaces, a missing `Bearer`) show up in
 /// tests; the scheme is matched without case as HTTP says it must be.
-fn authorized(headers: &HeaderMap) -> bool {
+pub(crate) fn authorized(headers: &HeaderMap) -> bool {
     let Some(value) = headers.get(AUTHORIZATION) else {
         return false;
     };

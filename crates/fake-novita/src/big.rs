@@ -72,7 +72,7 @@ fn env(row: usize) -> Value {
 }
 
 /// Deterministic, well-spread hex (splitmix64), so the same id always gives the same hosts.
-fn hex16(seed: u64) -> String {
+pub(crate) fn hex16(seed: u64) -> String {
     let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);

@@ -30,15 +30,39 @@ pub(crate) fn with_type(status: StatusCode, content_type: &'static str, body: St
         .into_response()
 }
 
-pub(crate) fn not_found_instance() -> Response {
+/// An error in Novita's shape, kept small until it is sent: a `Response` is too large to
+/// carry in every `Result`.
+pub(crate) struct ApiError {
+    status: StatusCode,
+    reason: &'static str,
+    message: String,
+}
+
+impl ApiError {
+    pub(crate) fn new(status: StatusCode, reason: &'static str, message: String) -> ApiError {
+        ApiError {
+            status,
+            reason,
+            message,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        json_error(self.status, self.reason, &self.message)
+    }
+}
+
+pub(crate) fn not_found_instance() -> ApiError {
     // The real API says "not found" with a 400, not a 404.
-    json_error(
+    ApiError::new(
         StatusCode::BAD_REQUEST,
         "RESOURCE_NOT_FOUND",
-        "instance not found",
+        "instance not found".to_owned(),
     )
 }
 
-pub(crate) fn invalid_parameter(message: &str) -> Response {
-    json_error(StatusCode::BAD_REQUEST, "INVALID_PARAMETER", message)
+pub(crate) fn invalid_parameter(message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "INVALID_PARAMETER", message.into())
 }

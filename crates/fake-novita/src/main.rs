@@ -1,41 +1,68 @@
-//! `cargo run -p fake-novita -- --port 9090`: the stand-in API for trying the app by hand.
+//! `cargo run -p fake-novita -- --port 9090 [--fleet mixed]`: the stand-in API for trying the
+//! app by hand.
 
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
-use fake_novita::{serve, AppState};
+use fake_novita::{serve, AppState, Fleet, MAX_GENERATED};
 use tokio::net::TcpListener;
 
 const DEFAULT_PORT: u16 = 9090;
-const USAGE: &str = "usage: fake-novita [--port PORT]   (default 9090; 0 picks a free port)";
+const USAGE: &str = "usage: fake-novita [--port PORT] [--fleet empty|one|mixed|N]
+  --port   default 9090; 0 picks a free port
+  --fleet  what List Instances holds: mixed (default, 16 instances), empty, one, or N made-up ones";
 
 enum Command {
-    Serve(u16),
+    Serve { port: u16, fleet: Fleet },
     Help,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
     let mut port = DEFAULT_PORT;
+    let mut fleet = Fleet::Mixed;
     while let Some(arg) = args.next() {
-        let value = match arg.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
-            "--port" | "-p" => args.next().ok_or_else(|| format!("{arg} needs a value"))?,
-            other => match other.strip_prefix("--port=") {
-                Some(value) => value.to_owned(),
-                None => return Err(format!("unknown argument {other:?}")),
+        let (name, value) = match arg.split_once('=') {
+            Some((name, value)) => (name.to_owned(), value.to_owned()),
+            None => match arg.as_str() {
+                "-h" | "--help" => return Ok(Command::Help),
+                "--port" | "-p" | "--fleet" => {
+                    let value = args.next().ok_or_else(|| format!("{arg} needs a value"))?;
+                    (arg, value)
+                }
+                other => return Err(format!("unknown argument {other:?}")),
             },
         };
-        port = value
-            .parse()
-            .map_err(|_| format!("port must be a number from 0 to 65535, got {value:?}"))?;
+        match name.as_str() {
+            "--port" | "-p" => {
+                port = value
+                    .parse()
+                    .map_err(|_| format!("port must be a number from 0 to 65535, got {value:?}"))?;
+            }
+            "--fleet" => fleet = parse_fleet(&value)?,
+            other => return Err(format!("unknown argument {other:?}")),
+        }
     }
-    Ok(Command::Serve(port))
+    Ok(Command::Serve { port, fleet })
+}
+
+fn parse_fleet(value: &str) -> Result<Fleet, String> {
+    match value {
+        "empty" => Ok(Fleet::Empty),
+        "one" => Ok(Fleet::One),
+        "mixed" => Ok(Fleet::Mixed),
+        count => match count.parse::<usize>() {
+            Ok(count) if count <= MAX_GENERATED => Ok(Fleet::Generated(count)),
+            _ => Err(format!(
+                "fleet must be empty, one, mixed or a number up to {MAX_GENERATED}, got {value:?}"
+            )),
+        },
+    }
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let port = match parse_args(std::env::args().skip(1)) {
-        Ok(Command::Serve(port)) => port,
+    let (port, fleet) = match parse_args(std::env::args().skip(1)) {
+        Ok(Command::Serve { port, fleet }) => (port, fleet),
         Ok(Command::Help) => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -52,6 +79,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    state.set_fleet(fleet);
     let listener = match TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await {
         Ok(listener) => listener,
         Err(err) => {

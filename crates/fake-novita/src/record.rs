@@ -32,6 +32,16 @@ pub(crate) async fn record(
         authorization: header_text(&parts.headers, &AUTHORIZATION),
         origin: header_text(&parts.headers, &ORIGIN),
         body: body_text,
+        headers: parts
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
     });
     match read {
         Ok(bytes) => {

@@ -1,5 +1,5 @@
 //! Playing an instance through time: a status sequence on a short clock (creating → pulling →
-//! starting → running), and failures on demand ("the next 3 answers are 503"), so tests can
+//! starting → running), and failures on demand ("the next 3 list calls are 503"), so tests can
 //! watch the app follow a changing instance without touching it between requests.
 
 use std::collections::HashMap;
@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 pub(crate) struct StatusScript {
     started: Instant,
     steps: Vec<(Duration, String)>,
+    /// How many steps have been written to the instance. A step is written once, so a status
+    /// changed by hand (or by an action) after it is not overwritten by the same step again.
+    played: usize,
 }
 
 impl StatusScript {
@@ -21,44 +24,73 @@ impl StatusScript {
         StatusScript {
             started: Instant::now(),
             steps,
+            played: 0,
         }
     }
 
-    /// The status in force now, if the first step has begun.
-    pub(crate) fn status_now(&self) -> Option<&str> {
+    /// The newest step whose time has come and that has not been played yet. Steps that came
+    /// due together are passed over, as a client polling slowly would never see them.
+    pub(crate) fn next_due(&mut self) -> Option<String> {
         let elapsed = self.started.elapsed();
-        self.steps
+        let due = self
+            .steps
             .iter()
             .take_while(|(at, _)| *at <= elapsed)
-            .last()
-            .map(|(_, status)| status.as_str())
+            .count();
+        if due <= self.played {
+            return None;
+        }
+        self.played = due;
+        Some(self.steps[due - 1].1.clone())
+    }
+
+    /// The next step not played yet, played now whatever the clock says.
+    pub(crate) fn play_next(&mut self) -> Option<String> {
+        let (_, status) = self.steps.get(self.played)?;
+        self.played += 1;
+        Some(status.clone())
+    }
+
+    pub(crate) fn is_done(&self) -> bool {
+        self.played == self.steps.len()
     }
 }
 
-/// Answers to give instead of the instance: a scenario id (`fail-503-empty`, `fail-429`,
-/// `hang`, ...) and how many more times.
+/// Which call a failure on demand is for: each has its own queue, so a test can break the list
+/// while Get keeps working.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub(crate) enum Call {
+    Get,
+    List,
+    Action,
+    Metrics,
+}
+
+/// Answers to give instead of the real one: a scenario id (`fail-503-empty`, `fail-429`,
+/// `hang`, ...) and how many more times, per call and instance id (the list uses `""`).
 #[derive(Default)]
 pub(crate) struct Failures {
-    pending: HashMap<String, (String, u32)>,
+    pending: HashMap<(Call, String), (String, u32)>,
 }
 
 impl Failures {
-    pub(crate) fn set(&mut self, id: &str, scenario: &str, times: u32) {
+    pub(crate) fn set(&mut self, call: Call, id: &str, scenario: &str, times: u32) {
+        let key = (call, id.to_owned());
         if times == 0 {
-            self.pending.remove(id);
+            self.pending.remove(&key);
         } else {
-            self.pending
-                .insert(id.to_owned(), (scenario.to_owned(), times));
+            self.pending.insert(key, (scenario.to_owned(), times));
         }
     }
 
     /// The scenario to answer with this time, counting it down.
-    pub(crate) fn take(&mut self, id: &str) -> Option<String> {
-        let (scenario, left) = self.pending.get_mut(id)?;
+    pub(crate) fn take(&mut self, call: Call, id: &str) -> Option<String> {
+        let key = (call, id.to_owned());
+        let (scenario, left) = self.pending.get_mut(&key)?;
         let scenario = scenario.clone();
         *left -= 1;
         if *left == 0 {
-            self.pending.remove(id);
+            self.pending.remove(&key);
         }
         Some(scenario)
     }

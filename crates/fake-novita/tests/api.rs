@@ -141,7 +141,8 @@ async fn other_paths_are_404_json() {
     let server = server().await;
     for path in [
         "/",
-        "/gpu-instance/openapi/v1/gpu/instances",
+        "/gpu-instance/openapi/v1/gpu/instances/all",
+        "/gpu-instance/openapi/v1/metrics/gpu/instance",
         "/gpu-instance/openapi/v1/gpu/instance/",
         "/gpu-instance/openapi/v1/gpu/instance/delete",
     ] {
@@ -327,4 +328,40 @@ async fn big_limits() {
         let response = get_instance(&server, id).send().await.unwrap();
         assert_error(response, 400, "RESOURCE_NOT_FOUND").await;
     }
+}
+
+#[tokio::test]
+async fn new_failure_scenarios_by_id() {
+    let server = server().await;
+    let response = get_instance(&server, "fail-401").send().await.unwrap();
+    assert_error(response, 401, "INVALID_API_KEY").await;
+    let response = get_instance(&server, "fail-500").send().await.unwrap();
+    assert_error(response, 500, "INTERNAL_SERVER_ERROR").await;
+    for (id, seconds) in [
+        ("fail-429-0", "0"),
+        ("fail-429-5", "5"),
+        ("fail-429-86400", "86400"),
+    ] {
+        let response = get_instance(&server, id).send().await.unwrap();
+        assert_eq!(header(&response, "retry-after").as_deref(), Some(seconds));
+        assert_error(response, 429, "RATE_LIMITED").await;
+    }
+    for id in ["fail-429-86401", "fail-429-05", "fail-429-", "fail-429-x"] {
+        let response = get_instance(&server, id).send().await.unwrap();
+        assert_error(response, 400, "RESOURCE_NOT_FOUND").await;
+    }
+    let err = get_instance(&server, "drop")
+        .send()
+        .await
+        .expect_err("no answer at all");
+    assert!(!err.is_timeout() && err.status().is_none(), "{err}");
+    // The server is still there after a dropped connection.
+    assert_eq!(
+        get_instance(&server, "min-0001")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
 }

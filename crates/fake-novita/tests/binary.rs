@@ -15,6 +15,10 @@ fn bad_arguments_are_explained_without_a_panic() {
         &["--port"][..],
         &["--port", "70000"][..],
         &["--verbose"][..],
+        &["--fleet"][..],
+        &["--fleet", "many"][..],
+        &["--fleet=10001"][..],
+        &["--port=80=80"][..],
     ] {
         let output = Command::new(BIN).args(args).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{args:?}");
@@ -28,13 +32,17 @@ fn bad_arguments_are_explained_without_a_panic() {
 fn help_prints_usage() {
     let output = Command::new(BIN).arg("--help").output().unwrap();
     assert!(output.status.success());
-    assert!(String::from_utf8_lossy(&output.stdout).contains("--port"));
+    let usage = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        usage.contains("--port") && usage.contains("--fleet"),
+        "{usage}"
+    );
 }
 
 #[tokio::test]
 async fn serves_on_a_free_port_and_keeps_the_key_out_of_its_output() {
     let mut child = Command::new(BIN)
-        .args(["--port", "0"])
+        .args(["--port", "0", "--fleet=25"])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -61,6 +69,17 @@ async fn serves_on_a_free_port_and_keeps_the_key_out_of_its_output() {
             .await
             .unwrap();
         assert_eq!(response.status(), 200);
+        let response = reqwest::Client::new()
+            .get(format!(
+                "{base}/gpu-instance/openapi/v1/gpu/instances?pageSize=100&pageNum=1"
+            ))
+            .bearer_auth(TEST_API_KEY)
+            .send()
+            .await
+            .unwrap();
+        let page: serde_json::Value =
+            serde_json::from_str(&response.text().await.unwrap()).unwrap();
+        assert_eq!(page["total"], 25, "--fleet=25");
     };
     // Caught so the child is always stopped before the test fails.
     let result = tokio::spawn(outcome).await;

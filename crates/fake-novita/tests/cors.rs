@@ -2,7 +2,11 @@
 
 mod common;
 
-use common::{get_instance, header, instance_url, preflight, server, ORIGIN};
+use common::{
+    action_body, get_instance, get_path, header, instance_url, post_action, preflight, server,
+    ORIGIN,
+};
+use fake_novita::{ACTION_PATH_PREFIX, LIST_PATH, METRICS_PATH};
 
 const CORS_HEADERS: [&str; 5] = [
     "access-control-allow-origin",
@@ -149,4 +153,76 @@ async fn no_cors_has_no_cors_headers_anywhere() {
     let response = common::client().get(&url).send().await.unwrap();
     assert_eq!(response.status(), 401);
     assert_eq!(header(&response, "access-control-allow-origin"), None);
+}
+
+#[tokio::test]
+async fn preflights_for_the_list_metrics_and_a_json_post_are_answered() {
+    let server = server().await;
+    let base = server.base_url();
+    let cases = [
+        (format!("{base}{LIST_PATH}?pageSize=100&pageNum=1"), "GET"),
+        (
+            format!("{base}{METRICS_PATH}?instanceId=7f3e2a9c1b4d5e60&startTime=1&interval=60"),
+            "GET",
+        ),
+        (format!("{base}{ACTION_PATH_PREFIX}start"), "POST"),
+        (format!("{base}{ACTION_PATH_PREFIX}delete"), "POST"),
+    ];
+    for (url, method) in cases {
+        let response = common::client()
+            .request(reqwest::Method::OPTIONS, &url)
+            .header("origin", ORIGIN)
+            .header("access-control-request-method", method)
+            .header(
+                "access-control-request-headers",
+                "authorization,content-type",
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 204, "{url}");
+        assert_eq!(
+            header(&response, "access-control-allow-origin").as_deref(),
+            Some(ORIGIN)
+        );
+        let methods = header(&response, "access-control-allow-methods").unwrap();
+        assert!(methods.contains(method), "{url}: {methods}");
+        let allowed = header(&response, "access-control-allow-headers").unwrap();
+        assert!(allowed.contains("authorization") && allowed.contains("content-type"));
+    }
+    assert!(server.actions().is_empty(), "a preflight is not an action");
+}
+
+#[tokio::test]
+async fn answers_of_the_new_calls_carry_cors_and_expose_retry_after() {
+    let server = server().await;
+    server.fail_list_next("fail-429", 1);
+    let list = get_path(&server, &format!("{LIST_PATH}?pageSize=10"))
+        .header("origin", ORIGIN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.status(), 429);
+    let metrics = get_path(&server, &format!("{METRICS_PATH}?instanceId=min-0001"))
+        .header("origin", ORIGIN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(metrics.status(), 200);
+    let action = post_action(&server, "stop", &action_body("min-0001"))
+        .header("origin", ORIGIN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(action.status(), 200);
+    for response in [list, metrics, action] {
+        assert_eq!(
+            header(&response, "access-control-allow-origin").as_deref(),
+            Some(ORIGIN)
+        );
+        assert_eq!(
+            header(&response, "access-control-expose-headers").as_deref(),
+            Some("Retry-After")
+        );
+    }
 }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use fake_novita::{FakeNovita, INSTANCE_PATH, TEST_API_KEY};
+use fake_novita::{FakeNovita, ACTION_PATH_PREFIX, INSTANCE_PATH, TEST_API_KEY};
 use reqwest::{Client, Method, RequestBuilder, Response};
 use serde_json::Value;
 
@@ -69,4 +69,36 @@ pub async fn assert_error(response: Response, status: u16, reason: &str) -> Valu
     assert!(body["message"].is_string(), "{body}");
     assert_eq!(body["metadata"], serde_json::json!({}), "{body}");
     body
+}
+
+/// A GET of any path and query on the server, with the right key, as the app sends it.
+pub fn get_path(server: &FakeNovita, path_and_query: &str) -> RequestBuilder {
+    client()
+        .get(format!("{}{path_and_query}", server.base_url()))
+        .bearer_auth(TEST_API_KEY)
+        .header("content-type", "application/json")
+}
+
+/// A POST of an action, with the right key and content type, as the app sends it.
+pub fn post_action(server: &FakeNovita, action: &str, body: &str) -> RequestBuilder {
+    client()
+        .post(format!("{}{ACTION_PATH_PREFIX}{action}", server.base_url()))
+        .bearer_auth(TEST_API_KEY)
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+}
+
+/// `{"instanceId":"<id>"}`.
+pub fn action_body(id: &str) -> String {
+    serde_json::json!({ "instanceId": id }).to_string()
+}
+
+/// The status Get Instance answers with now.
+pub async fn status_of(server: &FakeNovita, id: &str) -> String {
+    let response = get_instance(server, id).send().await.expect("Get answers");
+    assert_eq!(response.status(), 200, "Get {id}");
+    json(response).await["status"]
+        .as_str()
+        .expect("status is a string")
+        .to_owned()
 }

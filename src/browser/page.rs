@@ -2,7 +2,7 @@
 
 use crate::state::AppState;
 use instance_model::Tone;
-use wasm_bindgen::prelude::*;
+use leptos::prelude::{on_cleanup, window_event_listener_untyped};
 use wasm_bindgen::JsCast;
 
 const APP_TITLE: &str = "Novita instance viewer";
@@ -42,16 +42,17 @@ fn tone_colour(tone: Tone) -> &'static str {
     }
 }
 
-/// Calls `f(visible)` whenever the tab is hidden or shown. Lives as long as the page.
+/// Calls `f(visible)` whenever the tab is hidden or shown, until the calling component goes.
+/// `visibilitychange` fires at the document and bubbles to the window, where Leptos's
+/// removable listener catches it.
 pub fn on_visibility_change(f: impl Fn(bool) + 'static) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let doc = document.clone();
-    let callback = Closure::<dyn Fn()>::new(move || f(!doc.hidden()));
-    let _ = document
-        .add_event_listener_with_callback("visibilitychange", callback.as_ref().unchecked_ref());
-    callback.forget();
+    let handle = window_event_listener_untyped("visibilitychange", move |_| {
+        let hidden = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| d.hidden());
+        f(!hidden);
+    });
+    on_cleanup(move || handle.remove());
 }
 
 /// `r` refreshes, `/` focuses the instance ID field; neither while typing in a field or with

@@ -1,0 +1,41 @@
+//! The one client of the Novita API. Each call family has its file (`instance.rs`: Get
+//! Instance), building its URL with the model and reading its answer with the model; all of
+//! them send through [`call`], which puts the key in the `Authorization` header and nowhere
+//! else, and turns every failure into one [`ApiError`](instance_model::ApiError), whose
+//! variants are the error kinds of CONTRACT.md.
+
+pub mod instance;
+
+use crate::state::env::{Cancel, Env, HttpRequest, Task};
+use instance_model::api::{classify_failure, TIMEOUT_SECS};
+use instance_model::ApiError;
+
+/// Sends one request; a 2xx answer gives its body, anything else the error it means.
+pub fn call(
+    env: &dyn Env,
+    method: &'static str,
+    url: String,
+    key: &str,
+    body: Option<String>,
+) -> (Cancel, Task<Result<String, ApiError>>) {
+    let (cancel, answer) = env.http(HttpRequest {
+        method,
+        url,
+        authorization: format!("Bearer {}", key.trim()),
+        body,
+        timeout_secs: TIMEOUT_SECS,
+    });
+    let task = async move {
+        let response = answer.await?;
+        if (200..300).contains(&response.status) {
+            Ok(response.body)
+        } else {
+            Err(classify_failure(
+                response.status,
+                &response.body,
+                response.retry_after.as_deref(),
+            ))
+        }
+    };
+    (cancel, Box::pin(task))
+}

@@ -1,0 +1,560 @@
+//! What the page holds, shared through context: the key and settings, what is on screen, the
+//! watch list, and one [`Tracker`] per instance being looked at. Components read the public
+//! read-only signals and call the methods here, which are the only place that changes them,
+//! so the rules (a new load clears an old error, the address bar follows the instance, shown
+//! and watched instances keep themselves fresh, nothing else does) live in one place.
+//!
+//! Everything the state needs from the browser goes through [`Env`], so these rules are
+//! tested natively (`tests/state.rs`) with a fake clock, fake timers and a fake network.
+
+pub mod env;
+pub mod live;
+mod saved;
+pub mod tracker;
+mod trackers;
+
+use crate::demo;
+use env::{Cancel, Env};
+use instance_model::address::{self, View};
+use instance_model::refresh::RefreshSetting;
+use instance_model::settings::{Config, DEFAULT_API_BASE};
+use instance_model::Status;
+use leptos::prelude::*;
+use live::Rules;
+use std::rc::Rc;
+pub use tracker::Tracker;
+use trackers::Trackers;
+
+/// Where the API base in force came from, so Settings can say so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BaseSource {
+    Default,
+    Config,
+    User,
+}
+
+/// The instance on screen: a real one by ID, or a built-in demo sample.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Current {
+    pub id: String,
+    pub demo: bool,
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    api_key: RwSignal<String>,
+    remember_key: RwSignal<bool>,
+    api_base: RwSignal<String>,
+    api_base_source: RwSignal<BaseSource>,
+    config: RwSignal<Option<Config>>,
+    config_warning: RwSignal<Option<String>>,
+    current: RwSignal<Option<Current>>,
+    pinned: RwSignal<Vec<String>>,
+    linked: RwSignal<Vec<String>>,
+    refresh_setting: RwSignal<RefreshSetting>,
+    notifications: RwSignal<bool>,
+    announcement: RwSignal<String>,
+    form_hint: RwSignal<Option<String>>,
+    now_ms: RwSignal<f64>,
+    /// Whether the tab is visible (refresh pauses while it is not). Nothing shows it.
+    visible: StoredValue<bool>,
+    trackers: StoredValue<Trackers>,
+    /// The pending disposal of trackers no longer wanted.
+    sweep: StoredValue<Option<Cancel>, LocalStorage>,
+    env: StoredValue<Rc<dyn Env>, LocalStorage>,
+}
+
+/// What components read. Each getter is reactive: a view or memo that calls it follows it.
+impl AppState {
+    pub fn api_key(&self) -> String {
+        self.api_key.get()
+    }
+
+    pub fn has_key(&self) -> bool {
+        self.api_key.with(|k| !k.trim().is_empty())
+    }
+
+    pub fn remember_key(&self) -> bool {
+        self.remember_key.get()
+    }
+
+    pub fn api_base(&self) -> String {
+        self.api_base.get()
+    }
+
+    pub fn api_base_source(&self) -> BaseSource {
+        self.api_base_source.get()
+    }
+
+    /// What config.json said, once it has been read (`None` until then).
+    pub fn config(&self) -> Option<Config> {
+        self.config.get()
+    }
+
+    /// A config.json that was there but unusable, in words.
+    pub fn config_warning(&self) -> Option<String> {
+        self.config_warning.get()
+    }
+
+    /// The instance on screen.
+    pub fn current(&self) -> Option<Current> {
+        self.current.get()
+    }
+
+    /// Watched instance IDs kept on this device, in the order pinned.
+    pub fn pinned(&self) -> Vec<String> {
+        self.pinned.get()
+    }
+
+    /// Instances a `?watch=` link shows as cards, not kept on this device until the user says
+    /// so ([`AppState::keep_linked`]).
+    pub fn linked(&self) -> Vec<String> {
+        self.linked.get()
+    }
+
+    pub fn refresh_setting(&self) -> RefreshSetting {
+        self.refresh_setting.get()
+    }
+
+    /// Desktop notifications on status changes, switched on by the user.
+    pub fn notifications(&self) -> bool {
+        self.notifications.get()
+    }
+
+    /// Text for the polite live region (copy feedback, status changes).
+    pub fn announcement(&self) -> String {
+        self.announcement.get()
+    }
+
+    /// A hint under the form (e.g. "paste your key"), not an API error.
+    pub fn form_hint(&self) -> Option<String> {
+        self.form_hint.get()
+    }
+
+    /// The browser's clock, ticking once a second, for "12 s ago".
+    pub fn now_ms(&self) -> f64 {
+        self.now_ms.get()
+    }
+}
+
+impl AppState {
+    /// Made once, by the App, under its owner: trackers are owned by it.
+    pub fn new(env: Rc<dyn Env>) -> Self {
+        let (key, remembered) = saved::key(&*env);
+        let user_base = saved::api_base(&*env);
+        let watched = saved::watched(&*env);
+        let refresh = saved::refresh_setting(&*env).unwrap_or(RefreshSetting::DEFAULT);
+        let base_source = if user_base.is_some() {
+            BaseSource::User
+        } else {
+            BaseSource::Default
+        };
+        let base = user_base.unwrap_or_else(|| DEFAULT_API_BASE.to_string());
+        let now = env.now_ms();
+
+        // The watched instances' cards can be drawn at once; they start fetching once
+        // config.json has said where the API is.
+        let mut trackers = Trackers::new(Owner::current().unwrap_or_default());
+        for id in &watched {
+            trackers.find_or_make(id, false);
+        }
+        Self {
+            api_key: RwSignal::new(key),
+            remember_key: RwSignal::new(remembered),
+            api_base: RwSignal::new(base),
+            api_base_source: RwSignal::new(base_source),
+            config: RwSignal::new(None),
+            config_warning: RwSignal::new(None),
+            current: RwSignal::new(None),
+            pinned: RwSignal::new(watched),
+            linked: RwSignal::new(Vec::new()),
+            refresh_setting: RwSignal::new(refresh),
+            notifications: RwSignal::new(false),
+            announcement: RwSignal::new(String::new()),
+            form_hint: RwSignal::new(None),
+            now_ms: RwSignal::new(now),
+            visible: StoredValue::new(true),
+            trackers: StoredValue::new(trackers),
+            sweep: StoredValue::new_local(None),
+            env: StoredValue::new_local(env),
+        }
+    }
+
+    pub(crate) fn env(&self) -> Rc<dyn Env> {
+        self.env.get_value()
+    }
+
+    fn rules(&self) -> Rules {
+        Rules {
+            setting: self.refresh_setting.get_untracked(),
+            visible: self.visible.get_value(),
+        }
+    }
+
+    /// The key to send, trimmed; `None` when there is none.
+    fn key_for_request(&self) -> Option<String> {
+        let key = self.api_key.with_untracked(|k| k.trim().to_string());
+        (!key.is_empty()).then_some(key)
+    }
+
+    pub fn announce(&self, text: impl Into<String>) {
+        // The same text set twice would not be read again; clear it first.
+        self.announcement.set(String::new());
+        self.announcement.set(text.into());
+    }
+
+    /// A tracker saw an instance's status change: said once in the live region, and as a
+    /// desktop notification when they are on.
+    fn status_changed(&self, name: &str, from: &Status, to: &Status) {
+        let word = |s: &Status| match s.as_api_str() {
+            "" => "unknown".to_string(),
+            raw => raw.to_string(),
+        };
+        let change = format!("{} → {}", word(from), word(to));
+        if self.notifications.get_untracked() {
+            self.env().notify(name, &change);
+        }
+        self.announce(format!("{name}: {change}"));
+    }
+
+    /// The clock moved on (once a second), for the "as of" lines.
+    pub fn tick(&self) {
+        self.now_ms.set(self.env().now_ms());
+    }
+
+    // --- settings ----------------------------------------------------------------------
+
+    /// Applies config.json: its API base is used unless the user chose one.
+    pub fn apply_config(&self, result: Result<Config, String>) {
+        match result {
+            Ok(config) => {
+                if let Some(base) = &config.api_base {
+                    if self.api_base_source.get_untracked() != BaseSource::User {
+                        self.api_base.set(base.clone());
+                        self.api_base_source.set(BaseSource::Config);
+                    }
+                }
+                self.config.set(Some(config));
+            }
+            Err(warning) => {
+                self.config_warning.set(Some(warning));
+                self.config.set(Some(Config::default()));
+            }
+        }
+    }
+
+    /// The user's own API base (saved on this device), or `None` to go back to config.json's
+    /// or the default.
+    pub fn set_user_api_base(&self, base: Option<String>) {
+        saved::save_api_base(&*self.env(), base.as_deref());
+        let config_base = self
+            .config
+            .with_untracked(|c| c.as_ref().and_then(|c| c.api_base.clone()));
+        let (base, source) = match (base, config_base) {
+            (Some(b), _) => (b, BaseSource::User),
+            (None, Some(c)) => (c, BaseSource::Config),
+            (None, None) => (DEFAULT_API_BASE.to_string(), BaseSource::Default),
+        };
+        self.api_base.set(base);
+        self.api_base_source.set(source);
+    }
+
+    pub fn set_api_key(&self, key: String) {
+        saved::save_key(&*self.env(), &key, self.remember_key.get_untracked());
+        let had_none = self.key_for_request().is_none();
+        self.api_key.set(key);
+        if had_none && self.key_for_request().is_some() {
+            self.form_hint.set(None);
+            // What waited for a key (a deep link, watch cards) can load now.
+            for t in self.active_trackers() {
+                if !t.live.has_data_untracked() {
+                    t.fetch(*self);
+                }
+            }
+        }
+    }
+
+    pub fn set_remember_key(&self, remember: bool) {
+        self.remember_key.set(remember);
+        saved::save_key(&*self.env(), &self.api_key.get_untracked(), remember);
+    }
+
+    pub fn forget_key(&self) {
+        saved::save_key(&*self.env(), "", false);
+        self.api_key.set(String::new());
+        self.remember_key.set(false);
+        self.announce("API key forgotten on this device.");
+    }
+
+    pub fn set_refresh_setting(&self, setting: RefreshSetting) {
+        saved::save_refresh_setting(&*self.env(), setting);
+        self.refresh_setting.set(setting);
+        for t in self.active_trackers() {
+            t.reschedule(*self);
+        }
+    }
+
+    pub fn set_notifications(&self, on: bool) {
+        self.notifications.set(on);
+    }
+
+    /// Pauses refreshing while the tab is hidden; refreshes at once when it is shown again.
+    pub fn set_visible(&self, visible: bool) {
+        if self.visible.get_value() == visible {
+            return;
+        }
+        self.visible.set_value(visible);
+        let fetch_now = visible && self.refresh_setting.get_untracked() != RefreshSetting::Off;
+        for t in self.active_trackers() {
+            if fetch_now {
+                t.fetch(*self);
+            } else {
+                t.reschedule(*self);
+            }
+        }
+    }
+
+    // --- what is on screen ---------------------------------------------------------------
+
+    /// Shows what the page address asks for: on opening the page, and on back/forward.
+    pub fn open_address(&self) {
+        let address = address::parse(&self.env().search());
+        let pinned = self.pinned.get_untracked();
+        let linked: Vec<String> = address
+            .watch
+            .into_iter()
+            .filter(|id| !pinned.contains(id))
+            .collect();
+        self.linked.set(linked);
+        match address.view {
+            View::Demo(sample) => self.show_demo(demo::resolve(sample.as_deref())),
+            View::Instance(id) => self.show_instance(&id, false),
+            View::Fleet { .. } | View::Home => self.show_nothing(),
+        }
+    }
+
+    /// Loads an instance the user asked for (the form, a watch card) and puts it on screen,
+    /// with a new entry in the browser's history.
+    pub fn load(&self, id: &str) {
+        self.show_instance(id, true);
+    }
+
+    fn show_instance(&self, id: &str, push_history: bool) {
+        let id = id.trim();
+        if id.is_empty() {
+            self.form_hint
+                .set(Some("Enter an instance ID to load.".to_string()));
+            return;
+        }
+        self.form_hint.set(match self.key_for_request() {
+            Some(_) => None,
+            None => Some(format!(
+                "Paste your Novita API key to load {id}. Or press Demo to see sample data without one."
+            )),
+        });
+        if push_history {
+            self.push_view(View::Instance(id.to_string()));
+        }
+        let tracker = self
+            .trackers
+            .try_update_value(|t| t.find_or_make(id, false));
+        if let Some(tracker) = tracker {
+            tracker.clear_failure();
+        }
+        self.current.set(Some(Current {
+            id: id.to_string(),
+            demo: false,
+        }));
+        self.sync_active();
+        if let Some(tracker) = tracker {
+            tracker.fetch(*self);
+        }
+    }
+
+    /// Puts `view` in the address bar, keeping the linked watch list.
+    fn push_view(&self, view: View) {
+        let env = self.env();
+        let watch = address::parse(&env.search()).watch;
+        let search = address::search_for(&view, &watch);
+        if search != env.search() {
+            env.push_search(&search);
+        }
+    }
+
+    /// Shows one of the built-in samples, with no key and no network.
+    pub fn show_demo(&self, sample_id: &str) {
+        self.form_hint.set(None);
+        self.current.set(Some(Current {
+            id: sample_id.to_string(),
+            demo: true,
+        }));
+        self.sync_active();
+    }
+
+    /// Clears the screen (the address asks for no instance).
+    pub fn show_nothing(&self) {
+        self.current.set(None);
+        self.sync_active();
+    }
+
+    /// Fetches what is on screen again, now.
+    pub fn refresh(&self) {
+        if let Some(t) = self.current_tracker_untracked() {
+            t.fetch(*self);
+        }
+    }
+
+    // --- trackers ------------------------------------------------------------------------
+
+    /// The tracker of a shown or watched instance (never makes one).
+    pub fn tracker(&self, id: &str, demo: bool) -> Option<Tracker> {
+        self.trackers.try_with_value(|t| t.find(id, demo)).flatten()
+    }
+
+    /// The tracker of the instance on screen (reactive on which one that is).
+    pub fn current_tracker(&self) -> Option<Tracker> {
+        self.current
+            .with(|c| c.clone())
+            .and_then(|c| self.tracker(&c.id, c.demo))
+    }
+
+    fn current_tracker_untracked(&self) -> Option<Tracker> {
+        self.current
+            .get_untracked()
+            .and_then(|c| self.tracker(&c.id, c.demo))
+    }
+
+    /// How many trackers exist (shown, watched, or about to be disposed).
+    pub fn tracker_count(&self) -> usize {
+        self.trackers.try_with_value(Trackers::len).unwrap_or(0)
+    }
+
+    fn active_trackers(&self) -> Vec<Tracker> {
+        self.trackers
+            .try_with_value(|t| t.all())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|t| t.live.is_active())
+            .collect()
+    }
+
+    /// Whether a tracker's instance is on screen or watched.
+    fn wants(&self, t: &Tracker) -> bool {
+        let on_screen = self
+            .current
+            .with_untracked(|c| c.as_ref().is_some_and(|c| t.is(&c.id, c.demo)));
+        on_screen
+            || (!t.demo && {
+                let id = t.id();
+                self.pinned.with_untracked(|p| p.contains(&id))
+                    || self.linked.with_untracked(|l| l.contains(&id))
+            })
+    }
+
+    /// Keeps exactly the shown and watched instances fresh. Trackers no longer wanted stop at
+    /// once and are disposed of on the next turn of the event loop, after the views that
+    /// showed them have gone.
+    fn sync_active(&self) {
+        let mut wanted: Vec<(String, bool)> = self
+            .pinned
+            .get_untracked()
+            .into_iter()
+            .chain(self.linked.get_untracked())
+            .map(|id| (id, false))
+            .collect();
+        if let Some(c) = self.current.get_untracked() {
+            wanted.push((c.id, c.demo));
+        }
+        let made: Vec<Tracker> = self
+            .trackers
+            .try_update_value(|t| {
+                wanted
+                    .iter()
+                    .map(|(id, demo)| t.find_or_make(id, *demo))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let all = self
+            .trackers
+            .try_with_value(|t| t.all())
+            .unwrap_or_default();
+        let mut unwanted = false;
+        for t in all {
+            if made.iter().any(|m| m.is(&t.id(), t.demo)) {
+                t.activate(*self);
+            } else {
+                t.live.deactivate();
+                unwanted = true;
+            }
+        }
+        if unwanted {
+            let state = *self;
+            let sweep = self
+                .env()
+                .set_timeout(0, Box::new(move || state.dispose_unwanted()));
+            self.sweep.set_value(Some(sweep));
+        }
+    }
+
+    fn dispose_unwanted(&self) {
+        let state = *self;
+        self.trackers
+            .try_update_value(|t| t.dispose_unless(|tracker| state.wants(tracker)));
+    }
+
+    // --- the watch list ------------------------------------------------------------------
+
+    /// Whether an instance is watched (kept on this device, or shown from a link).
+    pub fn is_watched(&self, id: &str) -> bool {
+        self.pinned.with(|p| p.iter().any(|x| x == id))
+            || self.linked.with(|l| l.iter().any(|x| x == id))
+    }
+
+    /// Watches an instance, or stops watching it (whether it was kept or came from a link).
+    pub fn toggle_pin(&self, id: &str) {
+        let env = self.env();
+        let mut pinned = self.pinned.get_untracked();
+        let mut linked = self.linked.get_untracked();
+        if let Some(i) = linked.iter().position(|x| x == id) {
+            linked.remove(i);
+            self.linked.set(linked.clone());
+            // The address stops asking for it, so a reload does not bring it back.
+            let view = address::parse(&env.search()).view;
+            env.push_search(&address::search_for(&view, &linked));
+            self.announce(format!("Stopped watching {id}."));
+        } else if let Some(i) = pinned.iter().position(|x| x == id) {
+            pinned.remove(i);
+            saved::save_watched(&*env, &pinned);
+            self.pinned.set(pinned);
+            self.announce(format!("Stopped watching {id}."));
+        } else {
+            pinned.push(id.to_string());
+            saved::save_watched(&*env, &pinned);
+            self.pinned.set(pinned);
+            self.announce(format!("Watching {id}."));
+        }
+        self.sync_active();
+    }
+
+    /// Keeps the instances a link showed on this device's watch list.
+    pub fn keep_linked(&self) {
+        let linked = self.linked.get_untracked();
+        if linked.is_empty() {
+            return;
+        }
+        let mut pinned = self.pinned.get_untracked();
+        for id in &linked {
+            if !pinned.contains(id) && pinned.len() < address::MAX_WATCHED {
+                pinned.push(id.clone());
+            }
+        }
+        saved::save_watched(&*self.env(), &pinned);
+        self.pinned.set(pinned);
+        self.linked.set(Vec::new());
+        self.announce(format!(
+            "Keeping {} linked instance{} on this device's watch list.",
+            linked.len(),
+            if linked.len() == 1 { "" } else { "s" }
+        ));
+    }
+}

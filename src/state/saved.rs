@@ -1,0 +1,69 @@
+//! What is remembered between visits, as CONTRACT.md says: the key in sessionStorage (gone
+//! with the tab), in localStorage only when the user asks; the API base, the watch list and
+//! the refresh period in localStorage. Storage can be missing or refuse writes (private modes,
+//! quotas): then things are simply not remembered.
+
+use super::env::{Env, Store};
+use instance_model::address::split_ids;
+use instance_model::refresh::RefreshSetting;
+
+const KEY: &str = "novita-viewer.apiKey";
+const API_BASE: &str = "novita-viewer.apiBase";
+const WATCHED: &str = "novita-viewer.watch";
+const REFRESH: &str = "novita-viewer.refresh";
+
+fn non_empty(env: &dyn Env, store: Store, name: &str) -> Option<String> {
+    env.load(store, name).filter(|v| !v.is_empty())
+}
+
+/// The stored key and whether it was remembered on this device.
+pub fn key(env: &dyn Env) -> (String, bool) {
+    match non_empty(env, Store::Local, KEY) {
+        Some(k) => (k, true),
+        None => (
+            non_empty(env, Store::Session, KEY).unwrap_or_default(),
+            false,
+        ),
+    }
+}
+
+/// Keeps the key for this tab, and on this device too when `remember` is on (and removes it
+/// from the device when it is off).
+pub fn save_key(env: &dyn Env, key: &str, remember: bool) {
+    let key = Some(key).filter(|k| !k.is_empty());
+    env.save(Store::Session, KEY, key);
+    env.save(Store::Local, KEY, key.filter(|_| remember));
+}
+
+/// The API base the user chose in Settings, if any (it wins over config.json).
+pub fn api_base(env: &dyn Env) -> Option<String> {
+    env.load(Store::Local, API_BASE)
+}
+
+pub fn save_api_base(env: &dyn Env, base: Option<&str>) {
+    env.save(Store::Local, API_BASE, base);
+}
+
+/// The watch list: instance IDs only, never the key.
+pub fn watched(env: &dyn Env) -> Vec<String> {
+    non_empty(env, Store::Local, WATCHED)
+        .map(|v| split_ids(&v))
+        .unwrap_or_default()
+}
+
+pub fn save_watched(env: &dyn Env, ids: &[String]) {
+    let list = ids.join(",");
+    env.save(
+        Store::Local,
+        WATCHED,
+        Some(list.as_str()).filter(|l| !l.is_empty()),
+    );
+}
+
+pub fn refresh_setting(env: &dyn Env) -> Option<RefreshSetting> {
+    RefreshSetting::parse(&non_empty(env, Store::Local, REFRESH)?)
+}
+
+pub fn save_refresh_setting(env: &dyn Env, setting: RefreshSetting) {
+    env.save(Store::Local, REFRESH, Some(&setting.value()));
+}
