@@ -21,12 +21,10 @@ pub use address::{
     LogSource, DEFAULT_TAIL, TAIL_CHOICES,
 };
 pub use ansi::{parse_ansi, Style, StyledRun, StyledText};
-pub use buffer::{dropped_notice, LogBuffer, LogLine, MAX_LINES, MAX_LINE_BYTES};
+pub use buffer::{dropped_notice, event_lines, LogBuffer, LogLine, MAX_LINES, MAX_LINE_BYTES};
 pub use connection::{Backoff, StreamPhase, OPEN_TIMEOUT_MS};
 pub use filter::{fold_case, segments, Filter, Segment};
-pub use timestamp::{
-    event_lines, format_timestamp, offset_label, parse_timestamp, split_timestamp, Timestamp,
-};
+pub use timestamp::{format_timestamp, offset_label, parse_timestamp, split_timestamp, Timestamp};
 pub use viewport::{
     follows_after_scroll, is_at_bottom, lines_in_view, lines_px, scroll_top_after_drop, LineWindow,
     ASSUMED_HEIGHT_PX, LINE_PX, OVERSCAN,

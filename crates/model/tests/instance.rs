@@ -24,7 +24,16 @@ fn every_fixture_file_parses() {
         let path = entry.expect("dir entry").path();
         if path.extension().is_some_and(|e| e == "json") {
             let text = std::fs::read_to_string(&path).expect("read fixture");
-            Instance::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            // A list fixture (fleet.json: what List Instances holds) is a list of instances.
+            let value: serde_json::Value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let records = match value {
+                serde_json::Value::Array(records) => records,
+                one => vec![one],
+            };
+            for record in records {
+                Instance::from_value(record).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            }
             count += 1;
         }
     }

@@ -3,7 +3,7 @@
 
 use instance_model::format::thousands;
 use instance_model::logs::{
-    dropped_notice, LogBuffer, LogLine, Style, StyledRun, MAX_LINES, MAX_LINE_BYTES,
+    dropped_notice, event_lines, LogBuffer, LogLine, Style, StyledRun, MAX_LINES, MAX_LINE_BYTES,
 };
 
 fn run(range: std::ops::Range<usize>, fg: Option<u8>, bg: Option<u8>, bold: bool) -> StyledRun {
@@ -171,4 +171,12 @@ fn dropped_notice_and_thousands() {
     assert_eq!(thousands(1_234_567), "1,234,567");
 }
 
-// ---------------------------------------------------------------------------------------------
+#[test]
+fn event_data_splits_into_lines() {
+    assert_eq!(event_lines("one").collect::<Vec<_>>(), ["one"]);
+    assert_eq!(
+        event_lines("a\r\nb\nc").collect::<Vec<_>>(),
+        ["a", "b", "c"]
+    );
+    assert_eq!(event_lines("").collect::<Vec<_>>(), [""]);
+}

@@ -1,7 +1,7 @@
 //! Log line times (`logs/timestamp.rs`): Docker's timestamps parsed, formatted and split off.
 
 use instance_model::logs::{
-    event_lines, format_timestamp, offset_label, parse_timestamp, split_timestamp, Timestamp,
+    format_timestamp, offset_label, parse_timestamp, split_timestamp, Timestamp,
 };
 
 #[test]
@@ -95,16 +95,6 @@ fn lines_split_into_time_and_text() {
         split_timestamp("2026-99-27T16:42:03Z oops"),
         (None, "2026-99-27T16:42:03Z oops")
     );
-}
-
-#[test]
-fn event_data_splits_into_lines() {
-    assert_eq!(event_lines("one").collect::<Vec<_>>(), ["one"]);
-    assert_eq!(
-        event_lines("a\r\nb\nc").collect::<Vec<_>>(),
-        ["a", "b", "c"]
-    );
-    assert_eq!(event_lines("").collect::<Vec<_>>(), [""]);
 }
 
 #[test]

@@ -15,6 +15,12 @@ pub const MAX_LINES: usize = 5_000;
 /// when every line is huge; the rest is counted and the download has it all.
 pub const MAX_LINE_BYTES: usize = 8 * 1024;
 
+/// The log lines one `EventSource` message carries. A server should send one line per event;
+/// one that sends several `data:` lines gets them split again, a stray `\r` included.
+pub fn event_lines(data: &str) -> impl Iterator<Item = &str> {
+    data.split('\n').map(|line| line.trim_end_matches('\r'))
+}
+
 /// One line as the panel keeps it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LogLine {

@@ -137,12 +137,6 @@ pub fn offset_label(offset_minutes: i32) -> String {
     format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
 }
 
-/// The log lines one `EventSource` message carries. A server should send one line per event;
-/// one that sends several `data:` lines gets them split again, a stray `\r` included.
-pub fn event_lines(data: &str) -> impl Iterator<Item = &str> {
-    data.split('\n').map(|line| line.trim_end_matches('\r'))
-}
-
 /// One log line as streamed with `timestamps=1`: the time in front (when there is one that
 /// parses) and the text after the single space that follows it.
 pub fn split_timestamp(line: &str) -> (Option<Timestamp>, &str) {
