@@ -10,9 +10,10 @@
 
 mod stream;
 
+use instance_model::format::thousands;
 use instance_model::logs::{
-    download_file_name, download_url, dropped_notice, offset_label, stream_url, thousands, LogKind,
-    LogSource, StreamPhase, DEFAULT_TAIL, MAX_LINES, TAIL_CHOICES,
+    download_file_name, download_url, dropped_notice, offset_label, stream_url, LogKind, LogSource,
+    StreamPhase, DEFAULT_TAIL, MAX_LINES, TAIL_CHOICES,
 };
 use instance_model::LogStreams;
 use leptos::prelude::*;
@@ -42,15 +43,23 @@ async fn download(url: String, file_name: String) -> Result<(), String> {
     crate::browser::save_file::save_blob(&blob, &file_name).map_err(|e| e.to_string())
 }
 
+/// The panel for one instance's `logs`.
+///
+/// `log_proxy` is what the page state must provide when `config.json` says
+/// `"proxyLogs": true`: the API base in force, as a signal. With it, every log address (http
+/// or https) is opened through the server's `{apiBase}/log-stream/...` route; without it, only
+/// `https:` addresses are opened, at their own addresses.
 #[component]
-pub fn LogsPanel(instance_id: String, logs: Option<LogStreams>, demo: bool) -> impl IntoView {
-    let logs = logs.unwrap_or_default();
-    let sources = StoredValue::new([
-        LogSource::new(&logs.system_log_address, logs.is_running),
-        LogSource::new(&logs.instance_log_address, logs.is_running),
-    ]);
+pub fn LogsPanel(
+    instance_id: String,
+    logs: Option<LogStreams>,
+    demo: bool,
+    #[prop(optional)] log_proxy: Option<Signal<String>>,
+) -> impl IntoView {
+    let logs = StoredValue::new(logs.unwrap_or_default());
     let source = move |kind: LogKind| {
-        sources.with_value(|s| s[usize::from(kind == LogKind::Instance)].clone())
+        let proxy = log_proxy.map(|base| base.get());
+        logs.with_value(|l| LogSource::of(l, kind, proxy.as_deref()))
     };
     let stream = LogStream::new();
     let LogStream {

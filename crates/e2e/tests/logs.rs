@@ -763,3 +763,38 @@ async fn the_number_of_past_lines_can_be_chosen() {
     })
     .await;
 }
+
+/// Issue 11 item 9: the panel sizes its scroll content through CSSOM, which a
+/// Content-Security-Policy without `'unsafe-inline'` for styles (the bundled server's) allows,
+/// where a `style` attribute would be blocked and the list would collapse to nothing. The
+/// policy is added to the running page as a `<meta>`, which the browser enforces from then on.
+#[tokio::test]
+async fn line_sizes_apply_under_a_policy_that_forbids_inline_styles() {
+    run(Setup::default(), |t| async move {
+        put_logs_instance(&t, LOGS_ID, "plain", "plain", true);
+        load(&t, LOGS_ID).await;
+        t.js("window.__violations = []; \
+              document.addEventListener('securitypolicyviolation', \
+                e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI)); \
+              const m = document.createElement('meta'); m.httpEquiv = 'Content-Security-Policy'; \
+              m.content = \"style-src 'self'\"; document.head.appendChild(m); return true;")
+            .await;
+        t.click("logs-toggle").await;
+        wait_line_containing(&t, "system plain #299", Duration::from_secs(10)).await;
+        let height = t.js("return document.querySelector('.log-sizer').offsetHeight;").await;
+        check!(t, height == json!(300 * 18), "the list should be 300 lines of 18 px tall, is {height} px");
+        // Following, the drawn lines sit as far down as the lines above them are tall.
+        let placed = t
+            .js("const w = document.querySelector('.log-window'); \
+                 const first = Number(w.querySelector('[data-testid=\"log-line\"]').getAttribute('data-seq')); \
+                 const y = new DOMMatrixReadOnly(getComputedStyle(w).transform).m42; \
+                 return [first, y];")
+            .await;
+        let first = placed[0].as_i64().unwrap_or(-1);
+        check!(t, first > 0, "following 300 lines, the first drawn line should not be line 0, is {first}");
+        check!(t, placed[1] == json!(first * 18), "the drawn lines should be moved down {} px, are at {}", first * 18, placed[1]);
+        let violations = t.js("return window.__violations;").await;
+        check!(t, violations == json!([]), "the policy should block nothing, it reported {violations}");
+    })
+    .await;
+}

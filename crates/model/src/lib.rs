@@ -7,7 +7,9 @@
 
 pub mod address;
 pub mod api;
+pub mod backoff;
 pub mod format;
+pub mod http_url;
 pub mod instance;
 mod lenient;
 pub mod links;
