@@ -45,20 +45,15 @@ async fn download(url: String, file_name: String) -> Result<(), String> {
 
 /// The panel for one instance's `logs`.
 ///
-/// `log_proxy` is what the page state must provide when `config.json` says
-/// `"proxyLogs": true`: the API base in force, as a signal. With it, every log address (http
-/// or https) is opened through the server's `{apiBase}/log-stream/...` route; without it, only
-/// `https:` addresses are opened, at their own addresses.
+/// When `config.json` says `"proxyLogs": true` (the bundled server's does), every log address
+/// (http or https) is opened through the server's `{apiBase}/log-stream/...` route; otherwise
+/// only `https:` addresses are opened, at their own addresses.
 #[component]
-pub fn LogsPanel(
-    instance_id: String,
-    logs: Option<LogStreams>,
-    demo: bool,
-    #[prop(optional)] log_proxy: Option<Signal<String>>,
-) -> impl IntoView {
+pub fn LogsPanel(instance_id: String, logs: Option<LogStreams>, demo: bool) -> impl IntoView {
+    let state = expect_context::<crate::state::AppState>();
     let logs = StoredValue::new(logs.unwrap_or_default());
     let source = move |kind: LogKind| {
-        let proxy = log_proxy.map(|base| base.get());
+        let proxy = state.log_proxy_base();
         logs.with_value(|l| LogSource::of(l, kind, proxy.as_deref()))
     };
     let stream = LogStream::new();

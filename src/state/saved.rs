@@ -6,6 +6,7 @@
 use super::env::{Env, Store};
 use instance_model::address::split_ids;
 use instance_model::refresh::RefreshSetting;
+use instance_model::settings::normalize_api_base;
 
 const KEY: &str = "novita-viewer.apiKey";
 const API_BASE: &str = "novita-viewer.apiBase";
@@ -35,9 +36,10 @@ pub fn save_key(env: &dyn Env, key: &str, remember: bool) {
     env.save(Store::Local, KEY, key.filter(|_| remember));
 }
 
-/// The API base the user chose in Settings, if any (it wins over config.json).
+/// The API base the user chose in Settings, if any (it wins over config.json). Checked again
+/// as it is read: one saved by an older, looser check (with userinfo, say) is not used.
 pub fn api_base(env: &dyn Env) -> Option<String> {
-    env.load(Store::Local, API_BASE)
+    normalize_api_base(&env.load(Store::Local, API_BASE)?).ok()
 }
 
 pub fn save_api_base(env: &dyn Env, base: Option<&str>) {
