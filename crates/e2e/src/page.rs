@@ -196,9 +196,24 @@ impl Session {
         self.text_of(&element, testid).await
     }
 
+    /// The element's rendered text, `innerText` as the page itself reads it, trimmed.
+    /// (Not WebDriver's Get Element Text: WebKitWebDriver's leaves out the text of boxes with
+    /// `overflow: hidden`, such as the status badge's label, which the page does show.)
     pub async fn text_of(&self, element: &Element, what: &str) -> String {
-        match element.text().await {
-            Ok(text) => text,
+        let argument = match serde_json::to_value(element) {
+            Ok(value) => value,
+            Err(err) => self.fail(format!("passing {what} to a script: {err}")).await,
+        };
+        match self
+            .client
+            .execute("return arguments[0].innerText;", vec![argument])
+            .await
+        {
+            Ok(Value::String(text)) => text.trim().to_owned(),
+            Ok(other) => {
+                self.fail(format!("the text of {what} is not a string: {other}"))
+                    .await
+            }
             Err(err) => {
                 self.fail(format!("reading the text of {what}: {err}"))
                     .await

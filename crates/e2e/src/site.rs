@@ -365,7 +365,8 @@ fn bundled_server_for_this_test(index: &str, fake_base: &str, connect: Vec<Strin
         .and_then(|()| std::fs::write(dir.join("index.html"), index))
         .unwrap_or_else(|err| panic!("writing {}: {err}", dir.display()));
     let mut config = Config::new(dir.clone(), fake_base);
-    config.connect_sources = connect;
+    // Added to the defaults, as the harness adds them to the <meta>'s, so the two agree.
+    config.connect_sources.extend(connect);
     // Longer than the app's own 20 s, so a hung API shows the app's timeout rather than
     // whichever of the two equal timers fires first.
     config.upstream_timeout = Duration::from_secs(40);
