@@ -202,7 +202,10 @@ impl Session {
     pub async fn text_of(&self, element: &Element, what: &str) -> String {
         let argument = match serde_json::to_value(element) {
             Ok(value) => value,
-            Err(err) => self.fail(format!("passing {what} to a script: {err}")).await,
+            Err(err) => {
+                self.fail(format!("passing {what} to a script: {err}"))
+                    .await
+            }
         };
         match self
             .client

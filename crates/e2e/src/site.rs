@@ -241,6 +241,7 @@ impl Site {
                     let page = page.clone();
                     async move { html_response(page) }
                 };
+                let prefix = format!("{base}/");
                 let app = Router::new()
                     .route(&format!("{base}/"), get(serve_page.clone()))
                     .route(&format!("{base}/index.html"), get(serve_page))
@@ -248,7 +249,9 @@ impl Site {
                         &format!("{base}/config.json"),
                         get(move || config_response(answer)),
                     )
-                    .nest_service(&base, ServeDir::new(&dist));
+                    .fallback(move |request: Request| {
+                        static_file(prefix.clone(), dist.clone(), request)
+                    });
                 (base, app)
             }
         };
@@ -489,6 +492,21 @@ async fn bundled_page(router: Router, mut request: Request, page: Bytes) -> Resp
         .headers
         .insert(header::CONTENT_LENGTH, HeaderValue::from(page.len()));
     Response::from_parts(parts, Body::from(page))
+}
+
+/// A file of dist/ for a path under `prefix`, as a plain static host serves it; 404 elsewhere.
+async fn static_file(prefix: String, dist: PathBuf, mut request: Request) -> Response {
+    let Some(rest) = request.uri().path().strip_prefix(&prefix) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Ok(uri) = format!("/{rest}").parse() else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    *request.uri_mut() = uri;
+    match ServeDir::new(dist).oneshot(request).await {
+        Ok(response) => response.into_response(),
+        Err(never) => match never {},
+    }
 }
 
 fn html_response(page: Bytes) -> Response {

@@ -74,7 +74,11 @@ async fn press_in_page(t: &Session, testid: &str) {
             vec![json!(format!("[data-testid=\"{testid}\"]"))],
         )
         .await;
-    check!(t, pressed == Value::Bool(true), "[data-testid={testid}] should be on the page to press");
+    check!(
+        t,
+        pressed == Value::Bool(true),
+        "[data-testid={testid}] should be on the page to press"
+    );
 }
 
 fn gets_for(t: &Session, id: &str) -> usize {
