@@ -5,7 +5,6 @@
 use std::time::{Duration, Instant};
 
 use e2e::{check, run, Setup};
-use serde_json::Value;
 
 /// A policy as a sorted list of its directives, each with its sources in order.
 fn directives(policy: &str) -> Vec<String> {
@@ -89,7 +88,7 @@ async fn a_violation_on_a_page_left_behind_still_fails_the_test() {
         let here = t.js("return window.__e2e.violations.length;").await;
         check!(
             t,
-            here == Value::from(0),
+            here == 0,
             "a fresh page starts with no violations, has {here}"
         );
     })
