@@ -10,7 +10,12 @@ does (the bytes between the tags), the same way the bundled server hashes index.
 header (crates/server/src/security_headers.rs), so the two policies agree
 (crates/e2e/tests/static_host.rs checks it).
 
+A host whose config.json names an API base on another origin must let the page connect there:
+`VIEWER_CONNECT_SRC="https://proxy.example.com" scripts/build.sh` adds those origins (separated
+by spaces) to the <meta>'s connect-src at build time (or edit that line of dist/index.html).
+
 Usage: Trunk runs it with TRUNK_STAGING_DIR set; by hand: scripts/csp-meta.py dist/index.html
+(on an index.html that still has the placeholders).
 """
 import base64
 import hashlib
@@ -19,6 +24,9 @@ import re
 import sys
 
 PLACEHOLDERS = {"script": "INLINE-SCRIPT-HASHES", "style": "INLINE-STYLE-HASHES"}
+# An http(s) origin, possibly with a `*.` wildcard host, and nothing that could end the
+# directive or the attribute: the rule the bundled server applies to --connect-src.
+ORIGIN = re.compile(r"^https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]+)?$")
 
 
 def inline_hashes(html: str, tag: str) -> list:
@@ -43,6 +51,15 @@ def main() -> int:
             print("csp-meta: give the index.html to fix, or run as a Trunk hook", file=sys.stderr)
             return 2
         path = os.path.join(staging, "index.html")
+    extra = os.environ.get("VIEWER_CONNECT_SRC", "").split()
+    bad = [origin for origin in extra if not ORIGIN.match(origin)]
+    if bad:
+        print(
+            "csp-meta: VIEWER_CONNECT_SRC holds %s, not an http(s) origin such as "
+            "https://proxy.example.com" % ", ".join(repr(b) for b in bad),
+            file=sys.stderr,
+        )
+        return 1
     with open(path, encoding="utf-8", newline="") as f:
         html = f.read()
     if not inline_hashes(html, "script"):
@@ -60,6 +77,13 @@ def main() -> int:
         sources = " ".join(inline_hashes(html, tag))
         # With nothing to add, drop the placeholder and the space before it.
         html = html.replace(" " + placeholder, " " + sources if sources else "")
+    if extra:
+        directive = re.search(r"(http-equiv=\"Content-Security-Policy\"[^>]*connect-src[^;\"]*)", html)
+        if not directive:
+            print("csp-meta: the CSP <meta> in %s has no connect-src" % path, file=sys.stderr)
+            return 1
+        end = directive.end(1)
+        html = html[:end] + "".join(" " + origin for origin in extra) + html[end:]
     with open(path, "w", encoding="utf-8", newline="") as f:
         f.write(html)
     return 0

@@ -3,6 +3,8 @@
 //! host sends no policy of its own), and that `<meta>` says what the bundled server's header
 //! says.
 
+use std::path::PathBuf;
+use std::process::Command;
 use std::time::Duration;
 
 use e2e::{check, dist_dir, run, Setup, INSTANCE_PATH, TEST_API_KEY};
@@ -64,6 +66,95 @@ fn the_built_page_names_its_files_relative_to_itself() {
         html.contains("from './") && html.contains("module_or_path: './"),
         "the loader should import the app relative to the page"
     );
+}
+
+/// The repository's source index.html with Trunk's work done by hand: the `<link
+/// data-trunk rel="rust">` replaced by an inline loader, as Trunk replaces it.
+fn source_index_as_trunk_writes_it() -> String {
+    let source = std::fs::read_to_string(repo().join("index.html")).expect("reading index.html");
+    let link = source
+        .lines()
+        .find(|l| l.contains("data-trunk rel=\"rust\""))
+        .expect("index.html links the Rust app");
+    source.replace(
+        link,
+        "<script type=\"module\">\nimport init from './app-0123456789abcdef.js';\nawait init();\n</script>",
+    )
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Runs the build's hook (scripts/csp-meta.py) on `html` with `VIEWER_CONNECT_SRC`; returns
+/// whether it succeeded and the file afterwards.
+fn run_the_hook(html: &str, connect_src: &str) -> (bool, String) {
+    let file = std::env::temp_dir().join(format!(
+        "e2e-csp-meta-{}-{}.html",
+        std::process::id(),
+        connect_src.len()
+    ));
+    std::fs::write(&file, html).expect("writing the test index.html");
+    let status = Command::new("python3")
+        .arg(repo().join("scripts/csp-meta.py"))
+        .arg(&file)
+        .env("VIEWER_CONNECT_SRC", connect_src)
+        .status()
+        .expect("running python3 scripts/csp-meta.py");
+    let after = std::fs::read_to_string(&file).expect("reading it back");
+    let _ = std::fs::remove_file(&file);
+    (status.success(), after)
+}
+
+fn sorted_sources(policy: &str, directive: &str) -> Vec<String> {
+    let mut sources: Vec<String> = policy
+        .split(';')
+        .map(str::trim)
+        .find_map(|d| d.strip_prefix(directive))
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    sources.sort();
+    sources
+}
+
+#[test]
+fn an_api_origin_set_at_build_time_reaches_the_meta_as_the_server_adds_it_to_the_header() {
+    let html = source_index_as_trunk_writes_it();
+    let (ok, built) = run_the_hook(&html, "https://proxy.example.com");
+    assert!(ok, "the hook should accept an https origin");
+    let meta = meta_policy(&built);
+    // What the bundled server sends for a dist whose config.json names that proxy.
+    let defaults: Vec<String> = DEFAULT_CONNECT_SOURCES
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let header = content_security_policy(&built, Some("https://proxy.example.com"), &defaults);
+    assert_eq!(
+        sorted_sources(&meta, "connect-src"),
+        sorted_sources(&header, "connect-src"),
+        "meta {meta:?} and header {header:?} should allow the same connections"
+    );
+    assert_eq!(
+        sorted_sources(&meta, "script-src"),
+        sorted_sources(&header, "script-src"),
+        "the hook and the server should hash the same loader"
+    );
+
+    // Anything that could end the directive or the attribute is refused, the file untouched.
+    for bad in [
+        "https://x; script-src *",
+        "https://x\"",
+        "javascript:alert(1)",
+        "*",
+    ] {
+        let (ok, after) = run_the_hook(&html, bad);
+        assert!(
+            !ok && after == html,
+            "VIEWER_CONNECT_SRC={bad:?} should be refused"
+        );
+    }
 }
 
 #[tokio::test]
