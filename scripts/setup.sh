@@ -2,6 +2,9 @@
 # Installs what building and testing the app needs, skipping whatever is already there, so a
 # second run takes seconds. Everything comes from crates.io, npm or Debian: the machines here
 # reach nothing else (see ../shared/TOOLCHAIN.md for why each step is done this way).
+#
+# `scripts/setup.sh --build-only` installs only what building the app needs (steps 1-4), for a
+# machine that deploys the app without testing it (deploy/github-pages.yml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +17,13 @@ GECKODRIVER_VERSION=0.37.1
 # Where Debian's webkit2gtk-driver expects the browser (the e2e harness uses the same path).
 WEBKIT_MINIBROWSER=/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser
 export PATH="$HOME/.cargo/bin:$PATH"
+
+BUILD_ONLY=
+case "${1:-}" in
+  "") ;;
+  --build-only) BUILD_ONLY=1 ;;
+  *) die "unknown option ${1}: the only one is --build-only" ;;
+esac
 
 command -v cargo >/dev/null || die "cargo is not installed: this project needs a Rust toolchain (rustup)."
 
@@ -51,6 +61,11 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
   command -v npm >/dev/null || die "npm is needed to install wasm-opt (binaryen)"
   say "installing wasm-opt (npm binaryen@$BINARYEN_VERSION)"
   as_root npm install -g "binaryen@$BINARYEN_VERSION"
+fi
+
+if [ -n "$BUILD_ONLY" ]; then
+  say "build tools ready: $(trunk --version), wasm-bindgen $WBG_VERSION, $(wasm-opt --version | head -1)"
+  exit 0
 fi
 
 # 5. Chromium and its driver, from Debian, for the browser tests and screenshots.

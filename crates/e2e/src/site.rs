@@ -13,8 +13,13 @@
 //! violations and console messages, see `probe.js`) with `/__e2e/report` where it reports,
 //! and index.html, which it serves with the probe's `<script>` added before the app's loader
 //! and the test's extra `connect-src` origins added to the CSP `<meta>` (the line a host
-//! edits, README "Deployment"). The loader script itself is never touched, so the hash in the
-//! CSP stays right.
+//! edits, README "Static hosts"). The loader script itself is never touched, so the hash in
+//! the CSP stays right.
+//!
+//! The bundled server compresses every file of dist/ when it starts (seconds of CPU), so it
+//! runs twice over: once per test binary over the whole dist/, for the app's files, and once
+//! per test over a folder holding only index.html, for the page with this test's CSP header,
+//! config.json and the API forwarded to this test's stand-in. Both are the server's own code.
 
 use std::collections::HashSet;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -210,49 +215,16 @@ impl Site {
         let config_answer = config.harness_answer(fake_base);
 
         let (base_path, app) = match host {
-            Host::Bundled => {
-                // Built here, before the browser asks for a file, rather than in a request.
-                shared_app_files();
-                let per_test = bundled_server_for_this_test(&index, fake_base, connect);
-                let page_server = per_test.clone();
-                let serve_page = move |request: Request| {
-                    let router = page_server.clone();
-                    let page = page.clone();
-                    async move { bundled_page(router, request, page).await }
-                };
-                let mut app = Router::new()
-                    .route("/", get(serve_page.clone()))
-                    .route("/index.html", get(serve_page));
-                if let Some(answer) = config_answer {
-                    app = app.route("/config.json", get(move || config_response(answer)));
-                }
-                let app = app.fallback(move |request: Request| {
-                    let per_test = per_test.clone();
-                    async move { to_the_bundled_server(per_test, request).await }
-                });
-                (String::new(), app)
-            }
+            Host::Bundled => (
+                String::new(),
+                bundled_host(&index, page, config_answer, fake_base, connect),
+            ),
             Host::StaticAt(path) => {
-                let base = format!("/{}", path.trim_matches('/'));
                 let answer = config_answer.unwrap_or_else(|| {
                     panic!("a static host has no config.json of its own: give the test one")
                 });
-                let serve_page = move || {
-                    let page = page.clone();
-                    async move { html_response(page) }
-                };
-                let prefix = format!("{base}/");
-                let app = Router::new()
-                    .route(&format!("{base}/"), get(serve_page.clone()))
-                    .route(&format!("{base}/index.html"), get(serve_page))
-                    .route(
-                        &format!("{base}/config.json"),
-                        get(move || config_response(answer)),
-                    )
-                    .fallback(move |request: Request| {
-                        static_file(prefix.clone(), dist.clone(), request)
-                    });
-                (base, app)
+                let base = format!("/{}", path.trim_matches('/'));
+                (base.clone(), static_host(&base, page, answer, dist))
             }
         };
         let app = app
@@ -352,6 +324,59 @@ impl Drop for Site {
     }
 }
 
+/// The bundled server at the site root, with the harness's index.html and, when the test asks
+/// for one, its config.json in front.
+fn bundled_host(
+    index: &str,
+    page: Bytes,
+    config_answer: Option<Option<String>>,
+    fake_base: &str,
+    connect: Vec<String>,
+) -> Router<Arc<Records>> {
+    // Built here, before the browser asks for a file, rather than in a request.
+    shared_app_files();
+    let per_test = bundled_server_for_this_test(index, fake_base, connect);
+    let page_server = per_test.clone();
+    let serve_page = move |request: Request| {
+        let router = page_server.clone();
+        let page = page.clone();
+        async move { bundled_page(router, request, page).await }
+    };
+    let mut app = Router::new()
+        .route("/", get(serve_page.clone()))
+        .route("/index.html", get(serve_page));
+    if let Some(answer) = config_answer {
+        app = app.route("/config.json", get(move || config_response(answer)));
+    }
+    app.fallback(move |request: Request| {
+        let per_test = per_test.clone();
+        async move { to_the_bundled_server(per_test, request).await }
+    })
+}
+
+/// A plain static file server with dist/ under `base` (`/some/sub/path`), its config.json
+/// beside index.html, and no headers of its own.
+fn static_host(
+    base: &str,
+    page: Bytes,
+    config: Option<String>,
+    dist: PathBuf,
+) -> Router<Arc<Records>> {
+    let serve_page = move || {
+        let page = page.clone();
+        async move { html_response(page) }
+    };
+    let prefix = format!("{base}/");
+    Router::new()
+        .route(&format!("{base}/"), get(serve_page.clone()))
+        .route(&format!("{base}/index.html"), get(serve_page))
+        .route(
+            &format!("{base}/config.json"),
+            get(move || config_response(config)),
+        )
+        .fallback(move |request: Request| static_file(prefix.clone(), dist.clone(), request))
+}
+
 /// The bundled server as this test needs it: forwarding the API to this test's stand-in, with
 /// this test's `connect-src` origins. It is built from a dist folder holding only index.html
 /// (the same file, so the same loader hash in its CSP), because building one over the whole
@@ -436,7 +461,7 @@ async fn to_the_bundled_server(per_test: Router, request: Request) -> Response {
 
 /// index.html as the harness serves it: the probe first, and `connect` added to the CSP
 /// `<meta>`'s `connect-src`, as a host adds its API origin (README "Deployment").
-pub fn page_html(index: &str, connect: &[String]) -> String {
+fn page_html(index: &str, connect: &[String]) -> String {
     let with_sources = add_connect_sources(index, connect);
     let script_at = with_sources
         .find("<script")
@@ -453,7 +478,7 @@ pub fn page_html(index: &str, connect: &[String]) -> String {
 /// Adds `sources` to the `connect-src` of index.html's CSP `<meta>` (what a host whose API
 /// base is on another origin does by hand, README "Deployment"). Panics when index.html has
 /// no such `<meta>`: the build must have written one.
-pub fn add_connect_sources(index: &str, sources: &[String]) -> String {
+fn add_connect_sources(index: &str, sources: &[String]) -> String {
     let meta = index.find("http-equiv=\"Content-Security-Policy\"").expect(
         "dist/index.html has no Content-Security-Policy <meta>: rebuild with scripts/build.sh",
     );
