@@ -608,3 +608,63 @@ async fn record_request(
 pub fn closed_port_base() -> String {
     format!("http://127.0.0.1:{}", crate::driver::free_port())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INDEX: &str = "<!DOCTYPE html><html><head>\n\
+        <!-- connect-src in a comment is not the policy -->\n\
+        <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; connect-src 'self' https://*.novita.ai; object-src 'none'\" />\n\
+        <script type=\"module\">\nimport init from './app.js';\n</script></head><body></body></html>";
+
+    #[test]
+    fn connect_sources_go_into_the_meta_in_order() {
+        let page = add_connect_sources(
+            INDEX,
+            &[
+                "http://127.0.0.1:1".into(),
+                "https://proxy.example.com".into(),
+            ],
+        );
+        assert!(page.contains(
+            "connect-src 'self' https://*.novita.ai http://127.0.0.1:1 https://proxy.example.com; object-src"
+        ));
+        assert!(page.contains("<!-- connect-src in a comment is not the policy -->"));
+        assert_eq!(add_connect_sources(INDEX, &[]), INDEX);
+    }
+
+    #[test]
+    fn the_probe_comes_before_the_loader_which_is_left_as_it_was() {
+        let page = page_html(INDEX, &[]);
+        let probe = page.find(PROBE_PATH).expect("the probe is in the page");
+        let loader = page.find("<script type=\"module\">").expect("the loader");
+        assert!(probe < loader);
+        assert!(page.contains("<script type=\"module\">\nimport init from './app.js';\n</script>"));
+    }
+
+    #[test]
+    fn config_json_names_the_origin_the_page_must_reach() {
+        let fake = "http://127.0.0.1:7";
+        assert_eq!(
+            ConfigJson::HostDefault.expected_base(fake).as_deref(),
+            Some("")
+        );
+        assert_eq!(
+            ConfigJson::CrossOriginFake.expected_base(fake).as_deref(),
+            Some(fake)
+        );
+        assert_eq!(ConfigJson::Missing.expected_base(fake), None);
+        let raw = ConfigJson::Raw(r#"{"apiBase": "https://Proxy.example.com:8443/x"}"#.into());
+        assert_eq!(
+            raw.expected_base(fake)
+                .as_deref()
+                .and_then(origin_of)
+                .as_deref(),
+            Some("https://proxy.example.com:8443")
+        );
+        assert_eq!(ConfigJson::Raw("{".into()).expected_base(fake), None);
+        assert_eq!(origin_of(""), None);
+        assert_eq!(origin_of("javascript:alert(1)"), None);
+    }
+}

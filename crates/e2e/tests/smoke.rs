@@ -124,7 +124,17 @@ async fn loads_an_instance_and_sends_the_key_only_in_the_authorization_header() 
                 !title.to_string().contains(TEST_API_KEY),
                 "the key appeared in the page title"
             );
-            for line in t.console_messages().await {
+            // The recorder hears the page's console (so an empty list means nothing was written).
+            t.js("console.info('e2e: the console recorder hears this'); return true;")
+                .await;
+            let console = t.console_messages().await;
+            check!(
+            t,
+            console.iter().any(|l| l == "e2e: the console recorder hears this"),
+            "the in-page console recorder should have caught a console.info, it has {} message(s)",
+            console.len()
+        );
+            for line in console {
                 check!(
                     t,
                     !line.contains(TEST_API_KEY),
