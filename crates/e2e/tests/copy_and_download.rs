@@ -134,13 +134,16 @@ async fn raw_json_copies_and_downloads_exactly_as_received() {
         let got = copied(&t).await;
         check!(t, got[1] == received, "revealed, the copied raw JSON should be the body byte for byte");
 
-        // Catch the download link the app clicks, and read the file it points at.
+        // Catch the download link the app clicks, and read the file it points at (from the
+        // Blob itself: fetching a blob: URL is a connection the page's CSP does not allow).
         t.js(
-            "window.__download = null; \
+            "window.__download = null; const blobs = new Map(); const make = URL.createObjectURL; \
+             URL.createObjectURL = b => { const url = make(b); blobs.set(url, b); return url; }; \
              const click = HTMLAnchorElement.prototype.click; \
              HTMLAnchorElement.prototype.click = function () { \
                if (this.download) { window.__download = { name: this.download, href: this.href }; \
-                 fetch(this.href).then(r => r.text()).then(text => { window.__download.text = text; }); return; } \
+                 const blob = blobs.get(this.href); \
+                 if (blob) blob.text().then(text => { window.__download.text = text; }); return; } \
                return click.call(this); }; \
              return true;",
         )
