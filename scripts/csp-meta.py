@@ -10,9 +10,12 @@ does (the bytes between the tags), the same way the bundled server hashes index.
 header (crates/server/src/security_headers.rs), so the two policies agree
 (crates/e2e/tests/static_host.rs checks it).
 
-A host whose config.json names an API base on another origin must let the page connect there:
-`VIEWER_CONNECT_SRC="https://proxy.example.com" scripts/build.sh` adds those origins (separated
-by spaces) to the <meta>'s connect-src at build time (or edit that line of dist/index.html).
+The <meta> lets the page connect to its own origin and to the default API base,
+https://api.novita.ai. A host whose config.json names an API base on another origin sets the
+origins the page may connect to instead:
+`VIEWER_CONNECT_SRC="https://proxy.example.com" scripts/build.sh` makes the <meta>'s
+connect-src `'self' https://proxy.example.com` (origins separated by spaces), or edit that line
+of dist/index.html.
 
 Usage: Trunk runs it with TRUNK_STAGING_DIR set; by hand: scripts/csp-meta.py dist/index.html
 (on an index.html that still has the placeholders).
@@ -78,12 +81,14 @@ def main() -> int:
         # With nothing to add, drop the placeholder and the space before it.
         html = html.replace(" " + placeholder, " " + sources if sources else "")
     if extra:
-        directive = re.search(r"(http-equiv=\"Content-Security-Policy\"[^>]*connect-src[^;\"]*)", html)
+        directive = re.search(r"http-equiv=\"Content-Security-Policy\"[^>]*(connect-src[^;\"]*)", html)
         if not directive:
             print("csp-meta: the CSP <meta> in %s has no connect-src" % path, file=sys.stderr)
             return 1
-        end = directive.end(1)
-        html = html[:end] + "".join(" " + origin for origin in extra) + html[end:]
+        # The named origins replace the default API base's: the page connects to its own
+        # origin and to them, as the bundled server allows for a config.json naming them.
+        sources = "connect-src 'self'" + "".join(" " + origin for origin in extra)
+        html = html[: directive.start(1)] + sources + html[directive.end(1) :]
     with open(path, "w", encoding="utf-8", newline="") as f:
         f.write(html)
     return 0

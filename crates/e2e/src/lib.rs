@@ -48,6 +48,8 @@ const TEST_TIMEOUT: Duration = Duration::from_secs(150);
 pub struct Setup {
     pub config: ConfigJson,
     pub host: Host,
+    /// The deployment allows the page to connect to the stand-in's origin directly.
+    pub allow_stand_in: bool,
 }
 
 impl Default for Setup {
@@ -56,6 +58,7 @@ impl Default for Setup {
         Setup {
             config: ConfigJson::HostDefault,
             host: Host::Bundled,
+            allow_stand_in: false,
         }
     }
 }
@@ -66,6 +69,7 @@ impl Setup {
         Setup {
             config,
             host: Host::Bundled,
+            allow_stand_in: false,
         }
     }
 
@@ -75,6 +79,7 @@ impl Setup {
         Setup {
             config: ConfigJson::CrossOriginFake,
             host: Host::StaticAt(path.to_owned()),
+            allow_stand_in: false,
         }
     }
 }
@@ -109,7 +114,15 @@ where
         .expect("the browser slots are never closed");
     let api = Arc::new(site::start_fake().await);
     let expected_base = setup.config.expected_base(&api.base_url());
-    let site = Arc::new(Site::start(setup.host, setup.config, &api.base_url()).await);
+    let site = Arc::new(
+        Site::start(
+            setup.host,
+            setup.config,
+            &api.base_url(),
+            setup.allow_stand_in,
+        )
+        .await,
+    );
     let browser = driver::Browser::start(engine).await;
     let session = Session {
         client: browser.client.clone(),

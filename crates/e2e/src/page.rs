@@ -476,6 +476,18 @@ impl Session {
         }
     }
 
+    /// The text of every uncaught error (a wasm trap included) and unhandled rejection any page
+    /// of this test reported.
+    pub async fn page_errors(&self) -> Vec<String> {
+        match self.probe_reports("error").await {
+            Ok(reports) => reports
+                .iter()
+                .map(|r| r.0["text"].as_str().unwrap_or_default().to_owned())
+                .collect(),
+            Err(err) => self.fail(err).await,
+        }
+    }
+
     /// Cuts the page off its servers, as when the network goes away: the site stops serving
     /// (the page stays as loaded).
     pub async fn stop_site(&self) {

@@ -146,16 +146,6 @@ pub enum Host {
     StaticAt(String),
 }
 
-/// The origins the page must reach besides its own, for the log streams: the instances' log
-/// addresses, which the stand-in serves under its own origin.
-///
-/// The one place to change when the bundled server proxies the log streams through its own
-/// origin (`/log-stream/...`, config.json `"proxyLogs": true`): the page then connects to
-/// `'self'` only, and this list becomes empty.
-fn log_stream_origins(fake_base: &str) -> Vec<String> {
-    vec![fake_base.to_owned()]
-}
-
 /// One kind of thing the probe reported: a CSP violation, a console message, an error.
 #[derive(Clone, Debug)]
 pub struct Report(pub Value);
@@ -193,13 +183,25 @@ pub struct Site {
 }
 
 impl Site {
-    pub async fn start(host: Host, config: ConfigJson, fake_base: &str) -> Site {
+    /// `allow_stand_in`: the deployment lets the page connect to the stand-in's origin too
+    /// (as an operator would with `--connect-src`), for a test that points the app at it by
+    /// hand. The log streams need nothing: the bundled server proxies them through its own
+    /// origin (`/log-stream/...`).
+    pub async fn start(
+        host: Host,
+        config: ConfigJson,
+        fake_base: &str,
+        allow_stand_in: bool,
+    ) -> Site {
         let dist = dist_dir();
         let records = Arc::new(Records::default());
-        // The page's origins besides its own: the log streams', and the API base's when
-        // config.json names one on another origin (as the bundled server adds a dist
-        // config.json's, and as a host adds it to the <meta>).
-        let mut connect = log_stream_origins(fake_base);
+        // The page's origins besides its own: the API base's when config.json names one on
+        // another origin (as the bundled server adds a dist config.json's, and as a host adds
+        // it to the <meta>), and the stand-in's when the test asks.
+        let mut connect: Vec<String> = Vec::new();
+        if allow_stand_in {
+            connect.push(fake_base.to_owned());
+        }
         if let Some(origin) = config
             .expected_base(fake_base)
             .as_deref()
@@ -395,8 +397,9 @@ fn bundled_server_for_this_test(index: &str, fake_base: &str, connect: Vec<Strin
     let mut config = Config::new(dir.clone(), fake_base);
     // Added to the defaults, as the harness adds them to the <meta>'s, so the two agree.
     config.connect_sources.extend(connect);
-    // Longer than the app's own 20 s, so a hung API shows the app's timeout rather than
-    // whichever of the two equal timers fires first.
+    // Longer than the app's own 25 s, so a hung API shows the app's own timeout. (The
+    // server's default, 20 s, is shorter on purpose: deployed, its 504 comes first and says
+    // where the problem is.)
     config.upstream_timeout = Duration::from_secs(40);
     config.log = LogSink::to_writer(std::io::sink());
     let server = Server::new(config);
@@ -462,7 +465,7 @@ async fn to_the_bundled_server(per_test: Router, request: Request) -> Response {
 /// index.html as the harness serves it: the probe first, and `connect` added to the CSP
 /// `<meta>`'s `connect-src`, as a host adds its API origin (README "Deployment").
 fn page_html(index: &str, connect: &[String]) -> String {
-    let with_sources = add_connect_sources(index, connect);
+    let with_sources = set_connect_sources(index, connect);
     let script_at = with_sources
         .find("<script")
         .or_else(|| with_sources.find("</head>"))
@@ -475,10 +478,11 @@ fn page_html(index: &str, connect: &[String]) -> String {
     page
 }
 
-/// Adds `sources` to the `connect-src` of index.html's CSP `<meta>` (what a host whose API
-/// base is on another origin does by hand, README "Deployment"). Panics when index.html has
-/// no such `<meta>`: the build must have written one.
-fn add_connect_sources(index: &str, sources: &[String]) -> String {
+/// Sets the `connect-src` of index.html's CSP `<meta>` to `'self'` and `sources`: what a host
+/// whose API base is on another origin does (`VIEWER_CONNECT_SRC`, README "Static hosts"), and
+/// what the bundled server does to the page it serves (its own policy). Panics when
+/// index.html has no such `<meta>`: the build must have written one.
+fn set_connect_sources(index: &str, sources: &[String]) -> String {
     let meta = index.find("http-equiv=\"Content-Security-Policy\"").expect(
         "dist/index.html has no Content-Security-Policy <meta>: rebuild with scripts/build.sh",
     );
@@ -490,11 +494,12 @@ fn add_connect_sources(index: &str, sources: &[String]) -> String {
         + index[directive..]
             .find([';', '"'])
             .expect("the connect-src directive ends");
-    let mut page = index.to_owned();
-    for source in sources.iter().rev() {
-        page.insert_str(end, &format!(" {source}"));
+    let mut connect = String::from("connect-src 'self'");
+    for source in sources {
+        connect.push(' ');
+        connect.push_str(source);
     }
-    page
+    format!("{}{connect}{}", &index[..directive], &index[end..])
 }
 
 /// The bundled server's index.html response (its status and headers, the CSP above all),
@@ -619,8 +624,8 @@ mod tests {
         <script type=\"module\">\nimport init from './app.js';\n</script></head><body></body></html>";
 
     #[test]
-    fn connect_sources_go_into_the_meta_in_order() {
-        let page = add_connect_sources(
+    fn connect_sources_replace_the_metas_in_order() {
+        let page = set_connect_sources(
             INDEX,
             &[
                 "http://127.0.0.1:1".into(),
@@ -628,10 +633,10 @@ mod tests {
             ],
         );
         assert!(page.contains(
-            "connect-src 'self' https://*.novita.ai http://127.0.0.1:1 https://proxy.example.com; object-src"
+            "connect-src 'self' http://127.0.0.1:1 https://proxy.example.com; object-src"
         ));
         assert!(page.contains("<!-- connect-src in a comment is not the policy -->"));
-        assert_eq!(add_connect_sources(INDEX, &[]), INDEX);
+        assert!(set_connect_sources(INDEX, &[]).contains("connect-src 'self'; object-src"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use e2e::{check, dist_dir, run, Setup, INSTANCE_PATH, TEST_API_KEY};
-use novita_viewer_server::security_headers::{content_security_policy, DEFAULT_CONNECT_SOURCES};
+use novita_viewer_server::security_headers::content_security_policy;
 use serde_json::json;
 
 const SUB_PATH: &str = "/some/sub/path/";
@@ -30,21 +30,26 @@ fn meta_policy(html: &str) -> String {
     html[start..start + len].to_owned()
 }
 
+/// A static host with no config.json talks to the default API base: the built `<meta>` is the
+/// policy the bundled server sends for a deployment whose config.json names that base (the
+/// same loader hash, `'self'` and `https://api.novita.ai` in connect-src), less
+/// frame-ancestors, which a `<meta>` cannot carry. (The bundled server rewrites the `<meta>`
+/// of the page it serves to its own policy: `crates/server/tests/static_files.rs`.)
 #[test]
-fn the_built_meta_says_what_the_bundled_server_sends_less_frame_ancestors() {
+fn the_built_meta_is_the_bundled_servers_policy_for_the_default_api_base() {
     let html = built_index();
-    let defaults: Vec<String> = DEFAULT_CONNECT_SOURCES
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let header = content_security_policy(&html, None, &defaults);
+    let header = content_security_policy(&html, Some("https://api.novita.ai"), &[]);
     let expected = header.replace(" frame-ancestors 'none';", "");
     assert_ne!(expected, header, "the server's policy has frame-ancestors");
+    assert!(
+        expected.contains("connect-src 'self' https://api.novita.ai;"),
+        "{expected}"
+    );
     assert_eq!(
         meta_policy(&html),
         expected,
         "dist/index.html's CSP <meta> should be the bundled server's policy for this very file \
-         (same loader hash), without frame-ancestors, which a <meta> cannot carry"
+         (same loader hash), without frame-ancestors"
     );
     assert!(
         !html.contains("INLINE-SCRIPT-HASHES") && !html.contains("INLINE-STYLE-HASHES"),
@@ -120,17 +125,13 @@ fn sorted_sources(policy: &str, directive: &str) -> Vec<String> {
 }
 
 #[test]
-fn an_api_origin_set_at_build_time_reaches_the_meta_as_the_server_adds_it_to_the_header() {
+fn an_api_origin_set_at_build_time_takes_the_default_bases_place_in_the_meta_as_the_server_does() {
     let html = source_index_as_trunk_writes_it();
     let (ok, built) = run_the_hook(&html, "https://proxy.example.com");
     assert!(ok, "the hook should accept an https origin");
     let meta = meta_policy(&built);
     // What the bundled server sends for a dist whose config.json names that proxy.
-    let defaults: Vec<String> = DEFAULT_CONNECT_SOURCES
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let header = content_security_policy(&built, Some("https://proxy.example.com"), &defaults);
+    let header = content_security_policy(&built, Some("https://proxy.example.com"), &[]);
     assert_eq!(
         sorted_sources(&meta, "connect-src"),
         sorted_sources(&header, "connect-src"),

@@ -297,7 +297,13 @@ async fn deep_link_without_a_key_fills_the_id_and_waits() {
 async fn api_base_set_by_the_user_wins_over_config_json() {
     let config_base = e2e::closed_port_base();
     let config = ConfigJson::Raw(json!({ "apiBase": config_base }).to_string());
-    run(Setup::with_config(config), |t| async move {
+    // The deployment allows the stand-in's origin (as `--connect-src` would): an API base
+    // typed into Settings is otherwise blocked by the page's policy.
+    let setup = Setup {
+        allow_stand_in: true,
+        ..Setup::with_config(config)
+    };
+    run(setup, |t| async move {
         t.open("/").await;
         // The field lives in the Settings panel; open it as a person would.
         t.js("document.querySelector('[data-testid=\"api-base\"]').closest('details').open = true; return null;")

@@ -108,8 +108,10 @@ pub enum ApiError {
     },
 }
 
-/// How long a Get Instance call may take before it is abandoned.
-pub const TIMEOUT_SECS: u32 = 20;
+/// How long an API call may take before it is abandoned. Longer than the bundled server's
+/// own upstream timeout (20 s by default), so that through the server a hung API shows as the
+/// server's answer, which says where the problem is, rather than as the page giving up first.
+pub const TIMEOUT_SECS: u32 = 25;
 
 impl ApiError {
     pub fn kind(&self) -> ErrorKind {

@@ -383,7 +383,7 @@ fn each_error_has_its_kind_and_title() {
         ("server", "The API had a problem on its side (502)"),
         ("bad-request", "The API rejected the request (422)"),
         ("network", "The browser could not reach the API"),
-        ("timeout", "The API did not answer within 20 seconds"),
+        ("timeout", "The API did not answer within 25 seconds"),
         (
             "bad-response",
             "The API answered with something that is not an instance",
@@ -392,7 +392,7 @@ fn each_error_has_its_kind_and_title() {
     ];
     let want: Vec<(&str, String)> = want.iter().map(|(k, t)| (*k, t.to_string())).collect();
     assert_eq!(got, want);
-    assert_eq!(TIMEOUT_SECS, 20);
+    assert_eq!(TIMEOUT_SECS, 25);
 }
 
 #[test]
@@ -409,7 +409,7 @@ fn detail_and_display() {
             "The API had a problem on its side (502): HTTP 502 Bad Gateway",
             "The API rejected the request (422): bad",
             "The browser could not reach the API",
-            "The API did not answer within 20 seconds",
+            "The API did not answer within 25 seconds",
             "The API answered with something that is not an instance: the answer was a web page (HTML), not JSON",
             "The request could not be sent: The instance ID is empty.",
         ]

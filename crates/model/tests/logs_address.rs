@@ -135,8 +135,8 @@ fn proxied_addresses_go_through_the_servers_log_stream_route() {
         ),
         (
             "/api",
-            "http://logs.example.com:8080/x?y=1&z=2",
-            "/api/log-stream/http/logs.example.com:8080/x?y=1&z=2",
+            "http://127.0.0.1:8080/x?y=1&z=2",
+            "/api/log-stream/http/127.0.0.1:8080/x?y=1&z=2",
         ),
         // Scheme and host in lower case; the path and query exactly as given.
         (
@@ -235,11 +235,17 @@ fn log_source_says_why_there_is_no_stream() {
         LogSource::new("https://a@h/logs", true, Some("")),
         LogSource::Refused
     );
-    // Through the server, http and https both go by its log-stream route.
+    // Through the server, https and loopback http go by its log-stream route; plain http
+    // across the network goes nowhere.
+    assert_eq!(
+        LogSource::new("http://127.0.0.1:9/logs", true, Some("")),
+        LogSource::Ready("/log-stream/http/127.0.0.1:9/logs".into())
+    );
     assert_eq!(
         LogSource::new("http://h/logs", true, Some("")),
-        LogSource::Ready("/log-stream/http/h/logs".into())
+        LogSource::PlainHttp
     );
+    assert_eq!(proxied_log_address("", "http://logs.example.com/x"), None);
     assert_eq!(
         LogSource::new("https://h/logs", true, Some("https://p.example")),
         LogSource::Ready("https://p.example/log-stream/https/h/logs".into())
@@ -257,8 +263,8 @@ fn log_source_says_why_there_is_no_stream() {
     assert_eq!(
         LogSource::PlainHttp.message(LogKind::Instance).as_deref(),
         Some(
-            "The instance log address is not an https: link, so this page does not open it \
-             itself (the server hosting this page can pass it on: proxyLogs in config.json)."
+            "The instance log address is not an https: link, so it is not opened: the log \
+             would cross the network unencrypted."
         )
     );
     assert_eq!(

@@ -179,7 +179,7 @@ impl Server {
     /// before the server says it is serving.
     pub fn new(config: Config) -> Result<Server, StartError> {
         let upstream = Upstream::parse(&config.upstream, config.allow_plain_http_upstream)?;
-        let files = static_files::StaticFiles::load(&config.dist, config.read_only)?;
+        let mut files = static_files::StaticFiles::load(&config.dist, config.read_only)?;
         if let Some(bad) = config
             .connect_sources
             .iter()
@@ -189,6 +189,7 @@ impl Server {
         }
         let security =
             security_headers::SecurityHeaders::for_files(&files, &config.connect_sources);
+        files.set_csp_meta(security.csp());
         let cors = cors::Cors::new(&config.allow_origins)?;
         let hosts = Arc::new(guard::HostPolicy::new(&config.allow_hosts)?);
         let policy = LogPolicy::new(&config.log_host_suffixes, upstream.is_loopback_http())?;

@@ -97,6 +97,36 @@ impl StaticFiles {
         })
     }
 
+    /// Makes `index.html`'s CSP `<meta>` (the policy a static host relies on, written by the
+    /// build) say what this server's header says, less `frame-ancestors`, which a `<meta>`
+    /// cannot carry. A browser enforces both: a `<meta>` narrower than the header (one without
+    /// an origin `--connect-src` or `config.json` adds here) would block what the server
+    /// allows. A page without such a `<meta>` is left as it is.
+    pub fn set_csp_meta(&mut self, header_policy: &str) {
+        let Some(asset) = self.files.get("/index.html") else {
+            return;
+        };
+        let html = String::from_utf8_lossy(&asset.identity).into_owned();
+        let Some(content) = csp_meta_content(&html) else {
+            return;
+        };
+        let policy: Vec<&str> = header_policy
+            .split(';')
+            .map(str::trim)
+            .filter(|d| !d.is_empty() && !d.starts_with("frame-ancestors"))
+            .collect();
+        let rewritten = format!(
+            "{}{}{}",
+            &html[..content.start],
+            policy.join("; "),
+            &html[content.end..]
+        );
+        self.files.insert(
+            "/index.html".to_owned(),
+            Asset::new("/index.html", rewritten.into_bytes()),
+        );
+    }
+
     /// The bytes of a file as served (uncompressed), e.g. `"/index.html"`.
     pub fn get(&self, path: &str) -> Option<&[u8]> {
         self.files.get(path).map(|asset| &asset.identity[..])
@@ -128,6 +158,18 @@ impl StaticFiles {
         };
         asset.respond(request.headers())
     }
+}
+
+/// Where the `content` value of the CSP `<meta>` sits in `html` (the bytes between its quotes).
+fn csp_meta_content(html: &str) -> Option<std::ops::Range<usize>> {
+    let lower = html.to_ascii_lowercase();
+    let equiv = lower.find("http-equiv=\"content-security-policy\"")?;
+    let tag_start = lower[..equiv].rfind('<')?;
+    let tag_end = equiv + lower[equiv..].find('>')?;
+    let marker = "content=\"";
+    let start = tag_start + lower[tag_start..tag_end].find(marker)? + marker.len();
+    let end = start + lower[start..tag_end].find('"')?;
+    Some(start..end)
 }
 
 /// The handler for every path that is neither the API nor a log stream.

@@ -58,6 +58,8 @@ struct Site<'a> {
     read_only: bool,
     /// None: plain http on the port, every TLS line dropped. Some: TLS kept, on both sides.
     tls: Option<&'a Certs>,
+    /// More lines for the server block, before its first location (the README's recipes).
+    extra_server: &'a str,
 }
 
 /// Counts how often each rule changed a line, so a change to the file that a rule no longer
@@ -75,6 +77,7 @@ struct Hits {
     limit_conn: usize,
     read_only: usize,
     hash: usize,
+    first_location: usize,
 }
 
 fn render(conf: &str, site: &Site) -> String {
@@ -160,6 +163,9 @@ fn render(conf: &str, site: &Site) -> String {
         } else if trimmed.contains(PLACEHOLDER_HASH) {
             hits.hash += 1;
             Some(line.replace(PLACEHOLDER_HASH, site.loader_hash))
+        } else if trimmed == "location = / {" {
+            hits.first_location += 1;
+            Some(format!("{}{line}", site.extra_server))
         } else {
             Some(line.to_owned())
         };
@@ -190,6 +196,11 @@ fn render(conf: &str, site: &Site) -> String {
     expect("limit_conn", hits.limit_conn, hits.limit_conn == 1);
     expect("the read-only switch", hits.read_only, hits.read_only == 1);
     expect("the loader hash placeholder", hits.hash, hits.hash == 1);
+    expect(
+        "the first location",
+        hits.first_location,
+        hits.first_location == 1,
+    );
     for gone in [
         "/var/log/nginx",
         "/srv/",
@@ -282,6 +293,8 @@ struct Options<'a> {
     tls: Option<&'a Certs>,
     /// More http-level config in the wrapper (a TLS front for the stand-in, say).
     extra_http: String,
+    /// More server-level config, before the first location.
+    extra_server: String,
 }
 
 impl<'a> Options<'a> {
@@ -293,6 +306,7 @@ impl<'a> Options<'a> {
             read_only: false,
             tls: None,
             extra_http: String::new(),
+            extra_server: String::new(),
         }
     }
 }
@@ -328,6 +342,7 @@ impl Nginx {
                     max_api_calls: options.max_api_calls,
                     read_only: options.read_only,
                     tls: options.tls,
+                    extra_server: &options.extra_server,
                 },
             );
             std::fs::write(dir.0.join("novita-viewer.conf"), site).expect("write site");
@@ -1555,4 +1570,71 @@ async fn tls_as_written_and_the_apis_certificate_is_checked() {
         fake.requests().is_empty(),
         "the key went to an untrusted host"
     );
+}
+
+/// The README's sub-path recipe, lines copied from it: `deploy/nginx.conf` serving the app at
+/// `/viewer/` exactly as at the root (same files, same headers and CSP), the API staying at
+/// the origin's root.
+fn readme_sub_path_locations() -> String {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+        .expect("read README.md");
+    let lines: Vec<String> = readme
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("location = /viewer ") || l.starts_with("location /viewer/ "))
+        .map(|l| format!("    {l}\n"))
+        .collect();
+    assert_eq!(
+        lines.len(),
+        2,
+        "the README's sub-path recipe has its two locations"
+    );
+    lines.concat()
+}
+
+#[tokio::test]
+async fn the_readme_sub_path_recipe_serves_the_app_under_viewer() {
+    let dist = test_dist();
+    let fake = fake().await;
+    let mut options = Options::to(fake.addr());
+    options.extra_server = readme_sub_path_locations();
+    let nginx = Nginx::start(&dist, options).await;
+    let csp = bundled_csp(&dist);
+
+    let bare = get(&nginx.url("/viewer"), &[]).await;
+    assert_eq!(bare.status, StatusCode::MOVED_PERMANENTLY);
+    assert!(
+        bare.header("location")
+            .is_some_and(|l| l.ends_with("/viewer/")),
+        "/viewer goes to /viewer/: {:?}",
+        bare.header("location")
+    );
+    for (path, root) in [
+        ("/viewer/", "/"),
+        ("/viewer/index.html", "/index.html"),
+        ("/viewer/config.json", "/config.json"),
+        (&format!("/viewer{JS_NAME}") as &str, JS_NAME),
+        (&format!("/viewer{WASM_NAME}"), WASM_NAME),
+    ] {
+        let under = get(&nginx.url(path), &[]).await;
+        let at_root = get(&nginx.url(root), &[]).await;
+        assert_eq!(under.status, StatusCode::OK, "{path}");
+        assert_eq!(under.body, at_root.body, "{path} is {root}");
+        for header in ["content-type", "cache-control", "content-security-policy"] {
+            assert_eq!(
+                under.header(header),
+                at_root.header(header),
+                "{path}: {header}"
+            );
+        }
+        assert_security_headers(&under, &csp, path);
+    }
+    for missing in [
+        "/viewer/.hidden",
+        "/viewer/nope.js",
+        "/viewer/../etc/passwd",
+    ] {
+        let reply = get(&nginx.url(missing), &[]).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{missing}");
+    }
 }

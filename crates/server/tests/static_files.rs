@@ -305,3 +305,46 @@ fn a_plain_http_upstream_elsewhere_is_refused_unless_meant() {
     // Loopback needs no flag: the tests' and local development's set-up.
     assert!(Server::new(Config::new(dist.path(), "http://[0::1]:9")).is_ok());
 }
+
+/// The build's CSP `<meta>` (for static hosts) is rewritten to this server's own policy, less
+/// `frame-ancestors`: a browser enforces both, so a narrower `<meta>` would block what the
+/// header allows (here, an origin added with `--connect-src`).
+#[tokio::test]
+async fn the_pages_csp_meta_says_what_the_header_says() {
+    let dist = Dist::new();
+    let built = index_html().replace(
+        "<meta charset=\"utf-8\" />",
+        "<meta charset=\"utf-8\" />\n<meta http-equiv=\"Content-Security-Policy\" \
+         content=\"default-src 'self'; connect-src 'self' https://api.novita.ai\" />",
+    );
+    dist.write("/index.html", built.as_bytes());
+    let mut config = config(&dist, NO_UPSTREAM);
+    config.connect_sources = vec!["https://logs.example.com".into()];
+    let server = TestServer::start(config).await;
+    let reply = get(&server.url("/"), &[]).await;
+    let header = reply
+        .headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .expect("a CSP header")
+        .to_owned();
+    let html = reply.text();
+    let marker = "http-equiv=\"Content-Security-Policy\" content=\"";
+    let start = html.find(marker).expect("the <meta> is still there") + marker.len();
+    let meta = &html[start..start + html[start..].find('"').expect("its end")];
+    assert_eq!(
+        meta,
+        header.replace("; frame-ancestors 'none'", ""),
+        "the <meta> is the header less frame-ancestors"
+    );
+    assert!(
+        meta.contains("connect-src 'self' https://logs.example.com;"),
+        "{meta}"
+    );
+    assert!(
+        !meta.contains("api.novita.ai"),
+        "the build's own list is replaced: {meta}"
+    );
+    // The page's inline loader still runs: its hash is unchanged by the rewrite.
+    assert!(html.contains(INLINE_SCRIPT));
+}

@@ -2,7 +2,7 @@
 //! and the download's file name.
 
 use super::LogKind;
-use crate::http_url::HttpUrl;
+use crate::http_url::{is_loopback_host, HttpUrl};
 use crate::instance::LogStreams;
 use crate::links::with_query;
 
@@ -51,6 +51,12 @@ pub fn direct_log_address(raw: &str) -> Option<&str> {
 /// browser would resolve out of the log-stream route into the server's other paths.
 pub fn proxied_log_address(api_base: &str, raw: &str) -> Option<String> {
     let url = HttpUrl::parse(raw)?;
+    // Plain http would carry the log unencrypted across the network: only a loopback host
+    // is passed on (the server forwards those only when its own upstream is on loopback,
+    // which is the test and local-development set-up).
+    if !url.secure && !is_loopback_host(url.host) {
+        return None;
+    }
     let rest = url.rest.split('#').next().unwrap_or("");
     let path_end = rest.find('?').unwrap_or(rest.len());
     let dot_segment = rest[..path_end].split('/').any(|segment| {
@@ -79,7 +85,8 @@ pub enum LogSource {
     Missing,
     /// `connectComponentLog.isRunning` is false.
     NotRunning,
-    /// A plain `http:` address, and no server to pass it on.
+    /// A plain `http:` address (one on this computer is passed on to the server, when there
+    /// is one).
     PlainHttp,
     /// An address no one opens: another scheme, userinfo, a backslash, garbage.
     Refused,
@@ -101,9 +108,7 @@ impl LogSource {
         };
         match ready {
             Some(url) => LogSource::Ready(url),
-            None if proxy_base.is_none() && HttpUrl::parse(address).is_some() => {
-                LogSource::PlainHttp
-            }
+            None if HttpUrl::parse(address).is_some_and(|u| !u.secure) => LogSource::PlainHttp,
             None => LogSource::Refused,
         }
     }
@@ -129,7 +134,7 @@ impl LogSource {
                 Some("isRunning is false: logs are not being collected.".to_string())
             }
             LogSource::PlainHttp => Some(format!(
-                "The {what} log address is not an https: link, so this page does not open it itself (the server hosting this page can pass it on: proxyLogs in config.json)."
+                "The {what} log address is not an https: link, so it is not opened: the log would cross the network unencrypted."
             )),
             LogSource::Refused => Some(format!(
                 "The {what} log address is not an http(s) address this page can open (it has a user name, a backslash, an odd host or another scheme), so it is not opened."
