@@ -55,6 +55,9 @@ pub fn insecure_base_warning(base: &str) -> Option<String> {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Config {
     pub api_base: Option<String>,
+    /// `readOnly`: no action control on the page. Anything but `false` (or no value) counts as
+    /// read-only: whoever wrote it meant to switch actions off.
+    pub read_only: bool,
 }
 
 /// Reads `config.json`. Unknown keys are ignored; anything unusable is an error in words,
@@ -75,5 +78,12 @@ pub fn parse_config(text: &str) -> Result<Config, String> {
             return Err("config.json apiBase must be a string; using the default.".into());
         }
     };
-    Ok(Config { api_base })
+    let read_only = !matches!(
+        map.get("readOnly"),
+        None | Some(Value::Null | Value::Bool(false))
+    );
+    Ok(Config {
+        api_base,
+        read_only,
+    })
 }

@@ -1369,7 +1369,8 @@ fn parse_config_reads_api_base_and_ignores_the_rest() {
     assert_eq!(
         settings::parse_config(r#"{"apiBase":"https://p.example.com/"}"#),
         Ok(Config {
-            api_base: Some("https://p.example.com".into())
+            api_base: Some("https://p.example.com".into()),
+            ..Config::default()
         })
     );
     assert_eq!(
@@ -1377,17 +1378,19 @@ fn parse_config_reads_api_base_and_ignores_the_rest() {
             r#" {"apiBase":"https://p.example.com","theme":"dark","refresh":[5,10]} "#
         ),
         Ok(Config {
-            api_base: Some("https://p.example.com".into())
+            api_base: Some("https://p.example.com".into()),
+            ..Config::default()
         })
     );
     assert_eq!(
         settings::parse_config(r#"{"apiBase":"/"}"#),
         Ok(Config {
-            api_base: Some(String::new())
+            api_base: Some(String::new()),
+            ..Config::default()
         }),
         "an explicit same-origin base"
     );
-    assert_eq!(settings::parse_config("{}"), Ok(Config { api_base: None }));
+    assert_eq!(settings::parse_config("{}"), Ok(Config::default()));
     assert_eq!(
         settings::parse_config(r#"{"apiBase":null}"#),
         Ok(Config::default())
