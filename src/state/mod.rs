@@ -7,6 +7,7 @@
 //! Everything the state needs from the browser goes through [`Env`], so these rules are
 //! tested natively (`tests/state.rs`) with a fake clock, fake timers and a fake network.
 
+pub mod actions;
 pub mod env;
 pub mod live;
 mod saved;
@@ -62,6 +63,7 @@ pub struct AppState {
     /// The pending disposal of trackers no longer wanted.
     sweep: StoredValue<Option<Cancel>, LocalStorage>,
     env: StoredValue<Rc<dyn Env>, LocalStorage>,
+    actions: actions::Actions,
 }
 
 /// What components read. Each getter is reactive: a view or memo that calls it follows it.
@@ -177,6 +179,7 @@ impl AppState {
             trackers: StoredValue::new(trackers),
             sweep: StoredValue::new_local(None),
             env: StoredValue::new_local(env),
+            actions: actions::Actions::new(),
         }
     }
 
@@ -438,7 +441,7 @@ impl AppState {
             .collect()
     }
 
-    /// Whether a tracker's instance is on screen or watched.
+    /// Whether a tracker's instance is on screen, watched, or has an action being followed.
     fn wants(&self, t: &Tracker) -> bool {
         let on_screen = self
             .current
@@ -448,6 +451,7 @@ impl AppState {
                 let id = t.id();
                 self.pinned.with_untracked(|p| p.contains(&id))
                     || self.linked.with_untracked(|l| l.contains(&id))
+                    || self.action_wants_fast_refresh(&id)
             })
     }
 
@@ -460,6 +464,7 @@ impl AppState {
             .get_untracked()
             .into_iter()
             .chain(self.linked.get_untracked())
+            .chain(self.followed_instances())
             .map(|id| (id, false))
             .collect();
         if let Some(c) = self.current.get_untracked() {
