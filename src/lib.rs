@@ -17,6 +17,7 @@ pub mod demo;
 pub mod state;
 
 use browser::{config, page, WebEnv};
+use components::confirm_dialog::ConfirmDialog;
 use components::error_panel::ErrorPanel;
 use components::instance_view::InstanceView;
 use components::load_form::LoadForm;
@@ -131,6 +132,7 @@ pub fn App() -> impl IntoView {
             <ErrorPanel />
             {body}
         </main>
+        <ConfirmDialog />
         <div class="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">
             {move || state.announcement()}
         </div>

@@ -262,7 +262,10 @@ impl AppState {
     }
 
     fn two_minutes_over(&self, id: &str) {
-        take_guard(self.actions.watches, id).map(Cancel::disarm);
+        // Fired: nothing left to clear.
+        if let Some(timer) = take_guard(self.actions.watches, id) {
+            timer.disarm();
+        }
         if self.change_run(id, Run::two_minutes_passed) {
             self.after_following(id);
         }

@@ -156,8 +156,8 @@ fn kept_after_stop(keep_data_day: Option<f64>) -> String {
     let end = "after it stops, then deleted: copy what you need to a volume first.";
     match keep_data_day.filter(|d| d.is_finite() && *d >= 0.0) {
         None => format!("Local data on its disk is kept only for a limited time (Novita says at most 7 days) {end}"),
-        Some(d) if d == 0.0 => "Local data on its disk is not kept after it stops: copy what you need to a volume first.".into(),
-        Some(d) if d == 1.0 => format!("Local data on its disk is kept for 1 day {end}"),
+        Some(0.0) => "Local data on its disk is not kept after it stops: copy what you need to a volume first.".into(),
+        Some(1.0) => format!("Local data on its disk is kept for 1 day {end}"),
         Some(d) => format!("Local data on its disk is kept for {} days {end}", number(d)),
     }
 }
