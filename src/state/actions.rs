@@ -79,9 +79,14 @@ impl AppState {
 
     /// The latest action on an instance and where it stands.
     pub fn action_run(&self, id: &str) -> Option<Run> {
+        self.with_action_run(id, |r| r.cloned())
+    }
+
+    /// Reads the latest action on an instance, without copying it.
+    pub fn with_action_run<U>(&self, id: &str, f: impl FnOnce(Option<&Run>) -> U) -> U {
         self.actions
             .runs
-            .with(|runs| runs.iter().find(|r| r.id() == id).cloned())
+            .with(|runs| f(runs.iter().find(|r| r.id() == id)))
     }
 }
 

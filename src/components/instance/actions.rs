@@ -2,114 +2,171 @@
 //! words (the status does not allow it, an action is under way, demo data), and the outcome
 //! line of the latest action, following the status live. Nothing at all before config.json
 //! has been read, and nothing but a note in a read-only deployment.
+//!
+//! The bar is drawn by hand (see `browser::dom`) and kept current by one effect: as a reactive
+//! view with a memo or closure per attribute it cost the wasm about 10 KB, this a fraction.
 
+use crate::browser::dom::{add, set_attr, set_text};
 use crate::components::freshness::local_time;
 use crate::state::{AppState, Tracker};
 use instance_model::actions::{Action, Target};
 use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event};
 
-/// The action bar, or why there is none.
+/// The action bar when actions are allowed, a note in a read-only deployment, nothing before
+/// config.json has been read.
 #[component]
 pub fn InstanceActions(tracker: Tracker) -> impl IntoView {
     let state = expect_context::<AppState>();
-    move || {
-        if state.actions_allowed() {
-            Some(view! { <ActionBar tracker=tracker /> }.into_any())
-        } else {
-            let note = match state.config() {
-                None => return None,
-                Some(c) if c.read_only => {
-                    "Read-only deployment: this page offers no actions on instances."
-                }
-                Some(_) => {
-                    "Actions are off: config.json could not be read, and it may have meant to switch them off."
-                }
-            };
-            Some(view! { <p class="hint" data-testid="actions-off">{note}</p> }.into_any())
-        }
-    }
-}
-
-/// Actions that share a reason are named together: "Stop, Restart: ...".
-fn grouped(reasons: &[Option<String>; 4]) -> Vec<(String, String)> {
-    let mut groups: Vec<(String, String)> = Vec::new();
-    for (action, reason) in Action::ALL.iter().zip(reasons) {
-        let Some(reason) = reason else { continue };
-        match groups.iter_mut().find(|(_, r)| r == reason) {
-            Some((names, _)) => {
-                names.push_str(", ");
-                names.push_str(action.label());
-            }
-            None => groups.push((action.label().to_string(), reason.clone())),
-        }
-    }
-    groups
-}
-
-#[component]
-fn ActionBar(tracker: Tracker) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let slot = NodeRef::<leptos::html::Div>::new();
     let id = tracker.id();
-    let run = Memo::new(move |_| state.action_run(&id));
-    // Why each action is off, in `Action::ALL`'s order (`None`: it is on).
-    let reasons = Memo::new(move |_| {
-        let lock = run.with(|r| {
-            r.as_ref()
-                .filter(|r| r.holds_lock())
-                .map(|r| r.lock_reason(&local_time))
-        });
-        tracker.live.with_data(|d| {
-            let status = d.map(|f| &f.instance.status);
-            Action::ALL.map(|action| match (tracker.demo, &lock, status) {
-                (true, _, _) => Some("Demo data: there is no instance to act on.".to_string()),
-                (_, Some(lock), _) => Some(lock.clone()),
-                (_, None, Some(status)) => action.unavailable(status),
-                (_, None, None) => Some("Not loaded yet.".to_string()),
-            })
-        })
-    });
-    let ask = move |action: Action| {
-        let target = tracker
-            .live
-            .with_data_untracked(|d| d.map(|f| Target::of(&f.instance)));
-        if let Some(target) = target {
-            state.ask(action, vec![target]);
+    // Owned by the effect: dropped (and so removed) with it.
+    let mut bar: Option<Bar> = None;
+    Effect::new(move |_| {
+        let Some(slot) = slot.get() else { return };
+        if !state.actions_allowed() {
+            bar = None;
+            return;
         }
+        bar.get_or_insert_with(|| Bar::new(&slot, state, tracker))
+            .show(state, tracker, &id);
+    });
+    let off = move || match state.config() {
+        _ if state.actions_allowed() => None,
+        None => None,
+        Some(c) if c.read_only => {
+            Some("Read-only deployment: this page offers no actions on instances.")
+        }
+        Some(_) => Some(
+            "Actions are off: config.json could not be read, and it may have meant to switch them off.",
+        ),
     };
-    let buttons = Action::ALL
-        .into_iter()
-        .enumerate()
-        .map(|(i, action)| {
-            view! {
-                <button type="button" data-testid=format!("action-{}", action.as_str())
-                    class:danger=action == Action::Delete
-                    disabled=move || reasons.with(|r| r[i].is_some())
-                    title=move || reasons.with(|r| r[i].clone())
-                    on:click=move |_| ask(action)>
-                    {action.label()}
-                </button>
-            }
-        })
-        .collect_view();
     view! {
-        <section class="actions card" aria-label="Actions">
-            <div class="action-buttons">{buttons}</div>
-            <ul class="action-reasons">
-                {move || reasons.with(|r| grouped(r).into_iter().map(|(names, reason)| view! {
-                    <li><strong>{names}</strong> ": " {reason}</li>
-                }).collect_view())}
-            </ul>
-            // A live region that is always there, so each new outcome is read out; focus comes
-            // here after a confirmation (the button that opened it is then disabled).
-            <div class="action-outcome" role="status" tabindex="-1">
-                {move || run.with(|r| r.as_ref().map(|r| view! {
-                    <p data-testid="action-status" data-action=r.action.as_str() data-state=r.state_str()
-                        data-progress=r.is_following().then(|| r.progress().as_str())
-                        data-kind=r.failure().map(|f| f.error.kind().as_str())>
-                        {r.words(&local_time)}
-                    </p>
-                }))}
-            </div>
-        </section>
+        <div node_ref=slot></div>
+        {move || off().map(|note| view! { <p class="hint" data-testid="actions-off">{note}</p> })}
+    }
+}
+
+/// The bar's elements, and its click handler (removed with it).
+struct Bar {
+    root: Element,
+    buttons: Vec<Element>,
+    reasons: Vec<Element>,
+    outcome: Element,
+    _on_click: Closure<dyn FnMut(Event)>,
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        self.root.remove();
+    }
+}
+
+/// Why `action` is off ("" when it is on): the demo, an action under way, or the status.
+fn reason(state: AppState, tracker: Tracker, id: &str, action: Action) -> String {
+    if tracker.demo {
+        return "Demo data: there is no instance to act on.".into();
+    }
+    let lock = state.with_action_run(id, |r| {
+        r.filter(|r| r.holds_lock())
+            .map(|r| r.lock_reason(&local_time))
+    });
+    lock.or_else(|| {
+        tracker.live.with_data(|d| match d {
+            Some(f) => action.unavailable(&f.instance.status),
+            None => Some("Not loaded yet.".into()),
+        })
+    })
+    .unwrap_or_default()
+}
+
+impl Bar {
+    fn new(slot: &Element, state: AppState, tracker: Tracker) -> Bar {
+        let root = add(
+            slot,
+            "section",
+            &[("class", "actions card"), ("aria-label", "Actions")],
+            "",
+        );
+        let row = add(&root, "div", &[("class", "action-buttons")], "");
+        let buttons = Action::ALL
+            .iter()
+            .map(|a| {
+                let hook = format!("action-{}", a.as_str());
+                let class = if *a == Action::Delete { "danger" } else { "" };
+                add(
+                    &row,
+                    "button",
+                    &[("type", "button"), ("data-testid", &hook), ("class", class)],
+                    a.label(),
+                )
+            })
+            .collect();
+        let list = add(&root, "ul", &[("class", "action-reasons")], "");
+        let reasons = Action::ALL
+            .iter()
+            .map(|_| add(&list, "li", &[("hidden", "")], ""))
+            .collect();
+        // A live region that is always there, so each new outcome is read out; focus comes
+        // here after a confirmation (the button that opened it is then disabled).
+        let region = add(
+            &root,
+            "div",
+            &[("class", "action-outcome"), ("role", "status"), ("tabindex", "-1")],
+            "",
+        );
+        let outcome = add(&region, "p", &[], "");
+        let on_click = Closure::<dyn FnMut(Event)>::new(move |ev: Event| {
+            let hook = ev
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|t| t.get_attribute("data-testid"));
+            let action = Action::ALL
+                .into_iter()
+                .find(|a| hook.as_deref().and_then(|h| h.strip_prefix("action-")) == Some(a.as_str()));
+            let target = tracker
+                .live
+                .with_data_untracked(|d| d.map(|f| Target::of(&f.instance)));
+            if let (Some(action), Some(target)) = (action, target) {
+                state.ask(action, vec![target]);
+            }
+        });
+        let _ = root.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+        Bar {
+            root,
+            buttons,
+            reasons,
+            outcome,
+            _on_click: on_click,
+        }
+    }
+
+    /// Brings every attribute and text up to date (reading the signals it depends on).
+    fn show(&self, state: AppState, tracker: Tracker, id: &str) {
+        let mut why: Vec<String> = Vec::with_capacity(Action::ALL.len());
+        for action in Action::ALL {
+            why.push(reason(state, tracker, id, action));
+        }
+        for (i, reason) in why.iter().enumerate() {
+            let off = (!reason.is_empty()).then_some("");
+            set_attr(&self.buttons[i], "disabled", off);
+            set_attr(&self.buttons[i], "title", off.map(|_| reason.as_str()));
+            // Each reason once: an action under way or the demo disables all four alike.
+            let repeated = i > 0 && why[i - 1] == *reason;
+            set_attr(&self.reasons[i], "hidden", (off.is_none() || repeated).then_some(""));
+            set_text(&self.reasons[i], reason);
+        }
+        state.with_action_run(id, |run| {
+            let p = &self.outcome;
+            set_attr(p, "data-testid", run.map(|_| "action-status"));
+            set_attr(p, "data-action", run.map(|r| r.action.as_str()));
+            set_attr(p, "data-state", run.map(|r| r.state_str()));
+            let progress = run.filter(|r| r.is_following()).map(|r| r.progress().as_str());
+            set_attr(p, "data-progress", progress);
+            set_attr(p, "data-kind", run.and_then(|r| r.failure()).map(|f| f.error.kind().as_str()));
+            set_text(p, &run.map(|r| r.words(&local_time)).unwrap_or_default());
+        });
     }
 }
