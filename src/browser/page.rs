@@ -66,7 +66,11 @@ pub fn shortcut(state: AppState, ev: &web_sys::KeyboardEvent) {
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .is_some_and(|el| {
             matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                || el.closest("[contenteditable],dialog").ok().flatten().is_some()
+                || el
+                    .closest("[contenteditable],dialog")
+                    .ok()
+                    .flatten()
+                    .is_some()
         });
     if typing {
         return;

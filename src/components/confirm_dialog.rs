@@ -113,7 +113,12 @@ impl OpenDialog {
             .then(|| targets.first().cloned())
             .flatten();
         if let Some(t) = &phrase {
-            add(&form, "label", &[("for", "confirm-name")], &t.delete_prompt());
+            add(
+                &form,
+                "label",
+                &[("for", "confirm-name")],
+                &t.delete_prompt(),
+            );
             add(
                 &form,
                 "input",
@@ -169,7 +174,8 @@ impl OpenDialog {
                         .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
                         .map(|input| input.value());
                     if let (Some(t), Some(typed)) = (&phrase, typed) {
-                        let _ = ok.toggle_attribute_with_force("disabled", !t.typed_matches(&typed));
+                        let _ =
+                            ok.toggle_attribute_with_force("disabled", !t.typed_matches(&typed));
                     }
                 }
                 "submit" => {

@@ -153,8 +153,8 @@ fn stop_says_what_it_costs_with_the_instances_keep_data_days() {
 fn the_confirmation_names_one_instance_or_counts_many() {
     let a = target("id-a", "llama", Status::Running);
     let b = target("id-b", "", Status::Running);
-    assert_eq!(confirm_title(Action::Stop, &[a.clone()]), "Stop llama?");
-    assert_eq!(confirm_title(Action::Stop, &[b.clone()]), "Stop id-b?");
+    assert_eq!(confirm_title(Action::Stop, std::slice::from_ref(&a)), "Stop llama?");
+    assert_eq!(confirm_title(Action::Stop, std::slice::from_ref(&b)), "Stop id-b?");
     assert_eq!(
         confirm_title(Action::Start, &[a.clone(), b.clone()]),
         "Start 2 instances?"
@@ -164,7 +164,7 @@ fn the_confirmation_names_one_instance_or_counts_many() {
     a3.keep_data_day = Some(3.0);
     let mut b5 = b.clone();
     b5.keep_data_day = Some(5.0);
-    assert!(consequences_for(Action::Stop, &[a3.clone()])[1].contains("3 days"));
+    assert!(consequences_for(Action::Stop, std::slice::from_ref(&a3))[1].contains("3 days"));
     assert!(consequences_for(Action::Stop, &[a3.clone(), a3.clone()])[1].contains("3 days"));
     assert!(consequences_for(Action::Stop, &[a3, b5])[1].contains("limited time"));
 }

@@ -33,7 +33,8 @@ pub fn InstanceActions(tracker: Tracker) -> impl IntoView {
         bar.get_or_insert_with(|| Bar::new(&slot, state, tracker))
             .show(state, tracker, &id);
     });
-    let off = move || match state.config() {
+    let off = move || {
+        match state.config() {
         _ if state.actions_allowed() => None,
         None => None,
         Some(c) if c.read_only => {
@@ -42,6 +43,7 @@ pub fn InstanceActions(tracker: Tracker) -> impl IntoView {
         Some(_) => Some(
             "Actions are off: config.json could not be read, and it may have meant to switch them off.",
         ),
+    }
     };
     view! {
         <div node_ref=slot></div>
@@ -114,7 +116,11 @@ impl Bar {
         let region = add(
             &root,
             "div",
-            &[("class", "action-outcome"), ("role", "status"), ("tabindex", "-1")],
+            &[
+                ("class", "action-outcome"),
+                ("role", "status"),
+                ("tabindex", "-1"),
+            ],
             "",
         );
         let outcome = add(&region, "p", &[], "");
@@ -123,9 +129,9 @@ impl Bar {
                 .target()
                 .and_then(|t| t.dyn_into::<Element>().ok())
                 .and_then(|t| t.get_attribute("data-testid"));
-            let action = Action::ALL
-                .into_iter()
-                .find(|a| hook.as_deref().and_then(|h| h.strip_prefix("action-")) == Some(a.as_str()));
+            let action = Action::ALL.into_iter().find(|a| {
+                hook.as_deref().and_then(|h| h.strip_prefix("action-")) == Some(a.as_str())
+            });
             let target = tracker
                 .live
                 .with_data_untracked(|d| d.map(|f| Target::of(&f.instance)));
@@ -155,7 +161,11 @@ impl Bar {
             set_attr(&self.buttons[i], "title", off.map(|_| reason.as_str()));
             // Each reason once: an action under way or the demo disables all four alike.
             let repeated = i > 0 && why[i - 1] == *reason;
-            set_attr(&self.reasons[i], "hidden", (off.is_none() || repeated).then_some(""));
+            set_attr(
+                &self.reasons[i],
+                "hidden",
+                (off.is_none() || repeated).then_some(""),
+            );
             set_text(&self.reasons[i], reason);
         }
         state.with_action_run(id, |run| {
@@ -163,9 +173,16 @@ impl Bar {
             set_attr(p, "data-testid", run.map(|_| "action-status"));
             set_attr(p, "data-action", run.map(|r| r.action.as_str()));
             set_attr(p, "data-state", run.map(|r| r.state_str()));
-            let progress = run.filter(|r| r.is_following()).map(|r| r.progress().as_str());
+            let progress = run
+                .filter(|r| r.is_following())
+                .map(|r| r.progress().as_str());
             set_attr(p, "data-progress", progress);
-            set_attr(p, "data-kind", run.and_then(|r| r.failure()).map(|f| f.error.kind().as_str()));
+            set_attr(
+                p,
+                "data-kind",
+                run.and_then(|r| r.failure())
+                    .map(|f| f.error.kind().as_str()),
+            );
             set_text(p, &run.map(|r| r.words(&local_time)).unwrap_or_default());
         });
     }
