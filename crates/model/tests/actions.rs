@@ -153,8 +153,14 @@ fn stop_says_what_it_costs_with_the_instances_keep_data_days() {
 fn the_confirmation_names_one_instance_or_counts_many() {
     let a = target("id-a", "llama", Status::Running);
     let b = target("id-b", "", Status::Running);
-    assert_eq!(confirm_title(Action::Stop, std::slice::from_ref(&a)), "Stop llama?");
-    assert_eq!(confirm_title(Action::Stop, std::slice::from_ref(&b)), "Stop id-b?");
+    assert_eq!(
+        confirm_title(Action::Stop, std::slice::from_ref(&a)),
+        "Stop llama?"
+    );
+    assert_eq!(
+        confirm_title(Action::Stop, std::slice::from_ref(&b)),
+        "Stop id-b?"
+    );
     assert_eq!(
         confirm_title(Action::Start, &[a.clone(), b.clone()]),
         "Start 2 instances?"
