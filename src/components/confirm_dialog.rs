@@ -113,12 +113,14 @@ impl OpenDialog {
             .then(|| targets.first().cloned())
             .flatten();
         if let Some(t) = &phrase {
-            add(
+            let label = add(
                 &form,
                 "label",
                 &[("for", "confirm-name")],
-                &t.delete_prompt(),
+                t.delete_prompt(),
             );
+            let _ = label.append_with_str_1(" ");
+            add(&label, "code", &[("class", "phrase")], t.delete_phrase());
             add(
                 &form,
                 "input",

@@ -348,13 +348,37 @@ async fn an_instance_without_a_name_is_deleted_by_typing_its_id() {
         let dialog = t.text("confirm-dialog").await;
         check!(
             t,
-            dialog.contains("no name: type its ID, unnamed-0001, to confirm"),
+            dialog.contains("no name: type its ID to confirm: unnamed-0001"),
             "{dialog:?}"
         );
         t.fill("confirm-name", "unnamed-0001").await;
         keys(&t, &[Key::Enter.into()]).await;
         wait_attr(&t, "action-status", "data-action", "delete", FOLLOW).await;
         wait_posts(&t, "unnamed-0001", 1).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_hostile_name_stays_text_in_the_dialog() {
+    run(Setup::default(), |t| async move {
+        open_instance(&t, "hostile-0001").await;
+        ask(&t, "delete").await;
+        let name = t
+            .js("return document.querySelector('[data-testid=\"confirm-dialog\"] bdi').textContent")
+            .await;
+        check!(
+            t,
+            name.as_str()
+                .is_some_and(|n| n.starts_with("<img src=x onerror=")),
+            "the name as text: {name}"
+        );
+        let images = t
+            .js("return document.querySelectorAll('[data-testid=\"confirm-dialog\"] img').length")
+            .await;
+        check!(t, images == json!(0), "no element made from the name");
+        let pwned = t.js("return window.__pwned === undefined").await;
+        check!(t, pwned == Value::Bool(true), "no script ran");
     })
     .await;
 }
@@ -562,8 +586,10 @@ async fn no_action_control(t: &Session) {
     }
     let buttons = t
         // (The logs panel has a Stop of its own, for the log stream.)
-        .js("return [...document.querySelectorAll('button')].filter(b => !b.closest('.logs')) \
-             .map(b => b.innerText.trim()).join('|')")
+        .js(
+            "return [...document.querySelectorAll('button')].filter(b => !b.closest('.logs')) \
+             .map(b => b.innerText.trim()).join('|')",
+        )
         .await;
     check!(
         t,

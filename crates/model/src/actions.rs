@@ -197,18 +197,13 @@ impl Target {
         !self.delete_phrase().is_empty() && typed.trim() == self.delete_phrase()
     }
 
-    /// The line above the delete dialog's input.
-    pub fn delete_prompt(&self) -> String {
+    /// The words above the delete dialog's input; the page shows [`Target::delete_phrase`]
+    /// after them, set apart, so no punctuation can be taken for part of it.
+    pub fn delete_prompt(&self) -> &'static str {
         if self.name.trim().is_empty() {
-            format!(
-                "This instance has no name: type its ID, {}, to confirm.",
-                self.id.trim()
-            )
+            "This instance has no name: type its ID to confirm:"
         } else {
-            format!(
-                "Type the instance's name, {}, to confirm.",
-                self.name.trim()
-            )
+            "Type the instance's name to confirm:"
         }
     }
 }
