@@ -9,7 +9,7 @@
 //! it is over: as a reactive view it cost the wasm about 10 KB, by hand a third of that. Every
 //! text goes in as text (`textContent`), never as HTML.
 
-use crate::browser::dom::add;
+use crate::browser::dom::{add, set_attr};
 use crate::state::actions::Confirmation;
 use crate::state::AppState;
 use instance_model::actions::{consequences_for, Action};
@@ -34,21 +34,25 @@ pub fn ConfirmDialog() -> impl IntoView {
     });
 }
 
-/// A dialog on the page, its handlers, and the button it gives focus back to.
+/// The events the dialog listens to, all with one handler.
+const EVENTS: [&str; 5] = ["input", "submit", "click", "keydown", "close"];
+
+/// A dialog on the page, its handler, and the button it gives focus back to.
 struct OpenDialog {
     dialog: HtmlDialogElement,
     opener: Option<HtmlElement>,
-    _on_event: Closure<dyn FnMut(Event)>,
+    on_event: Closure<dyn FnMut(Event)>,
 }
 
 impl Drop for OpenDialog {
     fn drop(&mut self) {
         // No handler may run once its closure is gone.
-        self.dialog.set_onkeydown(None);
-        self.dialog.set_onclose(None);
-        self.dialog.set_onclick(None);
-        self.dialog.set_oninput(None);
-        self.dialog.set_onsubmit(None);
+        for event in EVENTS {
+            let _ = self.dialog.remove_event_listener_with_callback(
+                event,
+                self.on_event.as_ref().unchecked_ref(),
+            );
+        }
         self.dialog.remove();
         // Once the page has caught up (the opener may just have been disabled).
         let opener = self.opener.take();
@@ -176,8 +180,7 @@ impl OpenDialog {
                         .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
                         .map(|input| input.value());
                     if let (Some(t), Some(typed)) = (&phrase, typed) {
-                        let _ =
-                            ok.toggle_attribute_with_force("disabled", !t.typed_matches(&typed));
+                        set_attr(&ok, "disabled", (!t.typed_matches(&typed)).then_some(""));
                     }
                 }
                 "submit" => {
@@ -213,12 +216,10 @@ impl OpenDialog {
                 _ => cancel(),
             }
         });
-        let f = Some(on_event.as_ref().unchecked_ref());
-        dialog.set_oninput(f);
-        dialog.set_onsubmit(f);
-        dialog.set_onclick(f);
-        dialog.set_onkeydown(f);
-        dialog.set_onclose(f);
+        for event in EVENTS {
+            let _ = dialog
+                .add_event_listener_with_callback(event, on_event.as_ref().unchecked_ref());
+        }
 
         let _ = dialog.show_modal();
         if let Some(first) = dialog
@@ -232,7 +233,7 @@ impl OpenDialog {
         Some(OpenDialog {
             dialog,
             opener,
-            _on_event: on_event,
+            on_event,
         })
     }
 }
@@ -262,15 +263,16 @@ fn on_key(dialog: &HtmlDialogElement, ev: &KeyboardEvent, cancel: impl Fn()) {
             cancel();
         }
         "Tab" => {
-            let Ok(controls) = dialog.query_selector_all("input,button:not([disabled])") else {
-                return;
-            };
-            let (first, last) = (
-                controls.item(0),
-                controls.item(controls.length().saturating_sub(1)),
-            );
-            let active: Option<web_sys::Node> = document().active_element().map(Into::into);
-            let inside = dialog.contains(active.as_ref());
+            // Its controls: the name field (Delete), Cancel, and the confirm button once it is
+            // enabled, in that order.
+            let find = |css: &str| dialog.query_selector(css).ok().flatten();
+            let cancel_button = || find("[data-testid=confirm-cancel]");
+            let first = find("input").or_else(cancel_button);
+            let last = find("[data-testid=confirm-ok]:not([disabled])").or_else(cancel_button);
+            let active = document().active_element();
+            let inside = active
+                .as_ref()
+                .is_some_and(|a| a.closest("dialog").ok().flatten().is_some());
             let to = if !inside {
                 first
             } else if ev.shift_key() && active == first {
@@ -280,7 +282,7 @@ fn on_key(dialog: &HtmlDialogElement, ev: &KeyboardEvent, cancel: impl Fn()) {
             } else {
                 return;
             };
-            if let Some(to) = to.and_then(|n| n.dyn_into::<HtmlElement>().ok()) {
+            if let Some(to) = to.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
                 ev.prevent_default();
                 let _ = to.focus();
             }
