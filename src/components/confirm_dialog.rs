@@ -48,10 +48,9 @@ impl Drop for OpenDialog {
     fn drop(&mut self) {
         // No handler may run once its closure is gone.
         for event in EVENTS {
-            let _ = self.dialog.remove_event_listener_with_callback(
-                event,
-                self.on_event.as_ref().unchecked_ref(),
-            );
+            let _ = self
+                .dialog
+                .remove_event_listener_with_callback(event, self.on_event.as_ref().unchecked_ref());
         }
         self.dialog.remove();
         // Once the page has caught up (the opener may just have been disabled).
@@ -217,8 +216,8 @@ impl OpenDialog {
             }
         });
         for event in EVENTS {
-            let _ = dialog
-                .add_event_listener_with_callback(event, on_event.as_ref().unchecked_ref());
+            let _ =
+                dialog.add_event_listener_with_callback(event, on_event.as_ref().unchecked_ref());
         }
 
         let _ = dialog.show_modal();

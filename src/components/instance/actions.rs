@@ -22,16 +22,18 @@ pub fn InstanceActions(tracker: Tracker) -> impl IntoView {
     let state = expect_context::<AppState>();
     let slot = NodeRef::<leptos::html::Div>::new();
     let id = tracker.id();
-    // Owned by the effect: dropped (and so removed) with it.
-    let mut bar: Option<Bar> = None;
+    let bar = StoredValue::new_local(None::<Bar>);
+    on_cleanup(move || bar.set_value(None));
     Effect::new(move |_| {
         let Some(slot) = slot.get() else { return };
         if !state.actions_allowed() {
-            bar = None;
+            bar.set_value(None);
             return;
         }
-        bar.get_or_insert_with(|| Bar::new(&slot, state, tracker))
-            .show(state, tracker, &id);
+        bar.update_value(|bar| {
+            bar.get_or_insert_with(|| Bar::new(&slot, state, tracker))
+                .show(state, tracker, &id)
+        });
     });
     let off = move || {
         match state.config() {
