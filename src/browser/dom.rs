@@ -1,6 +1,6 @@
 //! The few DOM helpers behind the parts of the page drawn by hand rather than as reactive
-//! views (the confirmation dialog, the action bar): there, a tachys view cost the wasm several
-//! times what these few calls do. Text always goes in as text, never as HTML; attributes and
+//! views (the confirmation dialog, the action bar), where a view cost the wasm far more than
+//! these few calls do. Text always goes in as text, never as HTML; attributes and
 //! texts are written only when they differ, so an unchanged refresh changes nothing.
 
 use leptos::prelude::document;

@@ -1,11 +1,12 @@
 //! What the page holds, shared through context: the key and settings, what is on screen, the
-//! watch list, and one [`Tracker`] per instance being looked at. Components read the public
+//! watch list, one [`Tracker`] per instance being looked at, and the actions on instances
+//! (`actions.rs`). Components read the public
 //! read-only signals and call the methods here, which are the only place that changes them,
 //! so the rules (a new load clears an old error, the address bar follows the instance, shown
 //! and watched instances keep themselves fresh, nothing else does) live in one place.
 //!
 //! Everything the state needs from the browser goes through [`Env`], so these rules are
-//! tested natively (`tests/state.rs`) with a fake clock, fake timers and a fake network.
+//! tested natively (`tests/state/`) with a fake clock, fake timers and a fake network.
 
 pub mod actions;
 pub mod env;

@@ -3,8 +3,9 @@
 //! line of the latest action, following the status live. Nothing at all before config.json
 //! has been read, and nothing but a note in a read-only deployment.
 //!
-//! The bar is drawn by hand (see `browser::dom`) and kept current by one effect: as a reactive
-//! view with a memo or closure per attribute it cost the wasm about 10 KB, this a fraction.
+//! The bar is drawn by hand (see `browser::dom`) and kept current by one effect, which costs
+//! the wasm much less than a reactive view with a closure or memo per attribute (see
+//! `confirm_dialog.rs`).
 
 use crate::browser::dom::{add, set_attr, set_text};
 use crate::components::freshness::local_time;
@@ -35,21 +36,21 @@ pub fn InstanceActions(tracker: Tracker) -> impl IntoView {
                 .show(state, tracker, &id)
         });
     });
-    let off = move || {
-        match state.config() {
-        _ if state.actions_allowed() => None,
-        None => None,
-        Some(c) if c.read_only => {
-            Some("Read-only deployment: this page offers no actions on instances.")
-        }
-        Some(_) => Some(
-            "Actions are off: config.json could not be read, and it may have meant to switch them off.",
-        ),
-    }
-    };
+    let off = move || off_note(state);
     view! {
         <div node_ref=slot></div>
         {move || off().map(|note| view! { <p class="hint" data-testid="actions-off">{note}</p> })}
+    }
+}
+
+/// Why there are no actions, once config.json has been read.
+fn off_note(state: AppState) -> Option<&'static str> {
+    if state.actions_allowed() {
+        return None;
+    }
+    match state.config()? {
+        c if c.read_only => Some("Read-only deployment: this page offers no actions on instances."),
+        _ => Some("Actions are off: config.json could not be read, and it may have meant to switch them off."),
     }
 }
 
@@ -99,13 +100,16 @@ impl Bar {
             .iter()
             .map(|a| {
                 let hook = format!("action-{}", a.as_str());
-                let class = if *a == Action::Delete { "danger" } else { "" };
-                add(
+                let button = add(
                     &row,
                     "button",
-                    &[("type", "button"), ("data-testid", &hook), ("class", class)],
+                    &[("type", "button"), ("data-testid", &hook)],
                     a.label(),
-                )
+                );
+                if *a == Action::Delete {
+                    let _ = button.set_attribute("class", "danger");
+                }
+                button
             })
             .collect();
         let list = add(&root, "ul", &[("class", "action-reasons")], "");
