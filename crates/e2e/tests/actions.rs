@@ -243,6 +243,8 @@ async fn stop_then_start_go_from_confirmation_to_their_final_status_with_one_pos
 #[tokio::test]
 async fn restart_interrupts_work_and_comes_back_to_running() {
     run(Setup::default(), |t| async move {
+        // Each status lasts until the test moves it on.
+        t.api.set_action_step(Duration::from_secs(3600));
         open_instance(&t, RUNNING).await;
         ask(&t, "restart").await;
         let dialog = t.text("confirm-dialog").await;
@@ -271,6 +273,11 @@ async fn restart_interrupts_work_and_comes_back_to_running() {
                 .is_some_and(|w| w.contains("Wait: a restart was requested at")),
             "the reason: {why}"
         );
+        wait_status(&t, "toRestart").await;
+        t.api.advance_status(RUNNING);
+        wait_status(&t, "restarting").await;
+        wait_attr(&t, "action-status", "data-progress", "moving", FOLLOW).await;
+        t.api.advance_status(RUNNING);
         wait_attr(&t, "action-status", "data-progress", "reached", FOLLOW).await;
         let text = status_text(&t).await;
         check!(t, text.contains("Done: Running at"), "{text:?}");
