@@ -5,6 +5,7 @@
 use super::connect::Connect;
 use super::envs::Envs;
 use super::freshness::{AsOf, RefreshControls, RefreshFailed};
+use super::instance::actions::InstanceActions;
 use super::overview::Overview;
 use super::ports::Ports;
 use super::raw_json::RawJson;
@@ -61,6 +62,7 @@ pub fn InstanceView(tracker: Tracker) -> impl IntoView {
             </div>
             <RefreshFailed tracker=tracker />
             <Overview instance=instance />
+            <InstanceActions tracker=tracker />
             <Timeline tracker=tracker />
             <section class="card" aria-labelledby="connect-h">
                 <h3 id="connect-h">"Connect"</h3>

@@ -1,10 +1,12 @@
 //! One component per file, named for what the user sees.
 
+pub mod confirm_dialog;
 pub mod connect;
 pub mod copy;
 pub mod envs;
 pub mod error_panel;
 pub mod freshness;
+pub mod instance;
 pub mod instance_view;
 pub mod load_form;
 pub mod logs;

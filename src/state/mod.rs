@@ -1,12 +1,14 @@
 //! What the page holds, shared through context: the key and settings, what is on screen, the
-//! watch list, and one [`Tracker`] per instance being looked at. Components read the public
+//! watch list, one [`Tracker`] per instance being looked at, and the actions on instances
+//! (`actions.rs`). Components read the public
 //! read-only signals and call the methods here, which are the only place that changes them,
 //! so the rules (a new load clears an old error, the address bar follows the instance, shown
 //! and watched instances keep themselves fresh, nothing else does) live in one place.
 //!
 //! Everything the state needs from the browser goes through [`Env`], so these rules are
-//! tested natively (`tests/state.rs`) with a fake clock, fake timers and a fake network.
+//! tested natively (`tests/state/`) with a fake clock, fake timers and a fake network.
 
+pub mod actions;
 pub mod env;
 pub mod live;
 mod saved;
@@ -62,6 +64,7 @@ pub struct AppState {
     /// The pending disposal of trackers no longer wanted.
     sweep: StoredValue<Option<Cancel>, LocalStorage>,
     env: StoredValue<Rc<dyn Env>, LocalStorage>,
+    actions: actions::Actions,
 }
 
 /// What components read. Each getter is reactive: a view or memo that calls it follows it.
@@ -98,7 +101,8 @@ impl AppState {
     }
 
     /// Whether action controls are off for everyone (config.json `readOnly`). Read-only until
-    /// config.json has been read, so no control shows before it says otherwise.
+    /// config.json has been read, so no control shows before it says otherwise, and when it
+    /// could not be read (it may have said so).
     pub fn read_only(&self) -> bool {
         self.config.with(|c| c.as_ref().is_none_or(|c| c.read_only))
     }
@@ -193,6 +197,7 @@ impl AppState {
             trackers: StoredValue::new(trackers),
             sweep: StoredValue::new_local(None),
             env: StoredValue::new_local(env),
+            actions: actions::Actions::new(),
         }
     }
 
@@ -256,7 +261,11 @@ impl AppState {
             }
             Err(warning) => {
                 self.config_warnings.set(vec![warning]);
-                self.config.set(Some(Config::default()));
+                // It may have been the file that said readOnly: actions stay off.
+                self.config.set(Some(Config {
+                    read_only: true,
+                    ..Config::default()
+                }));
             }
         }
     }
@@ -456,7 +465,7 @@ impl AppState {
             .collect()
     }
 
-    /// Whether a tracker's instance is on screen or watched.
+    /// Whether a tracker's instance is on screen, watched, or has an action being followed.
     fn wants(&self, t: &Tracker) -> bool {
         let on_screen = self
             .current
@@ -466,6 +475,7 @@ impl AppState {
                 let id = t.id();
                 self.pinned.with_untracked(|p| p.contains(&id))
                     || self.linked.with_untracked(|l| l.contains(&id))
+                    || self.action_wants_fast_refresh(&id)
             })
     }
 
@@ -478,6 +488,7 @@ impl AppState {
             .get_untracked()
             .into_iter()
             .chain(self.linked.get_untracked())
+            .chain(self.followed_instances())
             .map(|id| (id, false))
             .collect();
         if let Some(c) = self.current.get_untracked() {

@@ -6,7 +6,7 @@ use super::live::Live;
 use super::AppState;
 use crate::api::instance::{self, Fetched};
 use crate::demo;
-use instance_model::{Status, Tone};
+use instance_model::{ErrorKind, Status, Tone};
 use leptos::prelude::*;
 
 /// One status seen this visit, for the timeline.
@@ -62,7 +62,8 @@ impl Tracker {
     pub(super) fn reschedule(&self, state: AppState) {
         let in_progress = self
             .live
-            .with_data_untracked(|d| d.is_some_and(|f| f.instance.status.is_in_progress()));
+            .with_data_untracked(|d| d.is_some_and(|f| f.instance.status.is_in_progress()))
+            || (!self.demo && self.id.with_value(|id| state.action_wants_fast_refresh(id)));
         let tracker = *self;
         self.live
             .schedule(&state.env(), state.rules(), in_progress, move || {
@@ -100,6 +101,9 @@ impl Tracker {
             match outcome {
                 Ok(fetched) => tracker.accept(state, fetched),
                 Err(error) => {
+                    if error.kind() == ErrorKind::NotFound {
+                        state.action_gone(&id);
+                    }
                     tracker.live.fail(error, state.env().now_ms(), base);
                     tracker.reschedule(state);
                 }
@@ -114,6 +118,9 @@ impl Tracker {
             .live
             .with_data_untracked(|d| d.map(|f| f.instance.status.clone()));
         let status = fetched.instance.status.clone();
+        if !self.demo {
+            self.id.with_value(|id| state.action_saw(id, &status));
+        }
         if previous.as_ref() != Some(&status) {
             self.add_seen.update(|t| {
                 t.push(Seen {

@@ -4,6 +4,7 @@
 //! and `Retry-After`, hidden and shown tabs, the watch list (pinned and linked), trackers
 //! disposed when no longer shown or watched, the address bar, and announcements.
 
+mod actions;
 mod fake_env;
 
 use fake_env::FakeEnv;

@@ -5,6 +5,7 @@
 //! the docs say required, numbers where they say strings, statuses they do not list), so every
 //! field is parsed leniently: a bad field degrades to "not reported", never fails the instance.
 
+pub mod actions;
 pub mod address;
 pub mod api;
 pub mod backoff;
