@@ -50,6 +50,8 @@ pub struct AppState {
     api_base_source: RwSignal<BaseSource>,
     config: RwSignal<Option<Config>>,
     config_warnings: RwSignal<Vec<String>>,
+    /// config.json was there but could not be read at all.
+    config_unreadable: RwSignal<bool>,
     current: RwSignal<Option<Current>>,
     pinned: RwSignal<Vec<String>>,
     linked: RwSignal<Vec<String>>,
@@ -98,6 +100,12 @@ impl AppState {
     /// safe defaults), in words.
     pub fn config_warnings(&self) -> Vec<String> {
         self.config_warnings.get()
+    }
+
+    /// Whether config.json was there but could not be read at all (so actions are off: it
+    /// may have said readOnly).
+    pub fn config_unreadable(&self) -> bool {
+        self.config_unreadable.get()
     }
 
     /// Whether action controls are off for everyone (config.json `readOnly`). Read-only until
@@ -185,6 +193,7 @@ impl AppState {
             api_base_source: RwSignal::new(base_source),
             config: RwSignal::new(None),
             config_warnings: RwSignal::new(Vec::new()),
+            config_unreadable: RwSignal::new(false),
             current: RwSignal::new(None),
             pinned: RwSignal::new(watched),
             linked: RwSignal::new(Vec::new()),
@@ -261,6 +270,7 @@ impl AppState {
             }
             Err(warning) => {
                 self.config_warnings.set(vec![warning]);
+                self.config_unreadable.set(true);
                 // It may have been the file that said readOnly: actions stay off.
                 self.config.set(Some(Config {
                     read_only: true,

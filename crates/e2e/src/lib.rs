@@ -50,6 +50,8 @@ pub struct Setup {
     pub host: Host,
     /// The deployment allows the page to connect to the stand-in's origin directly.
     pub allow_stand_in: bool,
+    /// The bundled server runs with `--read-only`.
+    pub read_only_server: bool,
 }
 
 impl Default for Setup {
@@ -59,6 +61,7 @@ impl Default for Setup {
             config: ConfigJson::HostDefault,
             host: Host::Bundled,
             allow_stand_in: false,
+            read_only_server: false,
         }
     }
 }
@@ -70,6 +73,7 @@ impl Setup {
             config,
             host: Host::Bundled,
             allow_stand_in: false,
+            read_only_server: false,
         }
     }
 
@@ -80,6 +84,7 @@ impl Setup {
             config: ConfigJson::CrossOriginFake,
             host: Host::StaticAt(path.to_owned()),
             allow_stand_in: false,
+            read_only_server: false,
         }
     }
 }
@@ -120,6 +125,7 @@ where
             setup.config,
             &api.base_url(),
             setup.allow_stand_in,
+            setup.read_only_server,
         )
         .await,
     );

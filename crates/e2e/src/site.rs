@@ -187,11 +187,13 @@ impl Site {
     /// (as an operator would with `--connect-src`), for a test that points the app at it by
     /// hand. The log streams need nothing: the bundled server proxies them through its own
     /// origin (`/log-stream/...`).
+    /// `read_only`: the bundled server runs with `--read-only`.
     pub async fn start(
         host: Host,
         config: ConfigJson,
         fake_base: &str,
         allow_stand_in: bool,
+        read_only: bool,
     ) -> Site {
         let dist = dist_dir();
         let records = Arc::new(Records::default());
@@ -219,7 +221,7 @@ impl Site {
         let (base_path, app) = match host {
             Host::Bundled => (
                 String::new(),
-                bundled_host(&index, page, config_answer, fake_base, connect),
+                bundled_host(&index, page, config_answer, fake_base, connect, read_only),
             ),
             Host::StaticAt(path) => {
                 let answer = config_answer.unwrap_or_else(|| {
@@ -334,10 +336,11 @@ fn bundled_host(
     config_answer: Option<Option<String>>,
     fake_base: &str,
     connect: Vec<String>,
+    read_only: bool,
 ) -> Router<Arc<Records>> {
     // Built here, before the browser asks for a file, rather than in a request.
     shared_app_files();
-    let per_test = bundled_server_for_this_test(index, fake_base, connect);
+    let per_test = bundled_server_for_this_test(index, fake_base, connect, read_only);
     let page_server = per_test.clone();
     let serve_page = move |request: Request| {
         let router = page_server.clone();
@@ -384,7 +387,12 @@ fn static_host(
 /// (the same file, so the same loader hash in its CSP), because building one over the whole
 /// dist/ compresses every file again (seconds of CPU a test): the app's other files come from
 /// [`shared_app_files`], the same server code over the real dist/.
-fn bundled_server_for_this_test(index: &str, fake_base: &str, connect: Vec<String>) -> Router {
+fn bundled_server_for_this_test(
+    index: &str,
+    fake_base: &str,
+    connect: Vec<String>,
+    read_only: bool,
+) -> Router {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let dir = std::env::temp_dir().join(format!(
         "e2e-index-only-{}-{}",
@@ -401,6 +409,7 @@ fn bundled_server_for_this_test(index: &str, fake_base: &str, connect: Vec<Strin
     // server's default, 20 s, is shorter on purpose: deployed, its 504 comes first and says
     // where the problem is.)
     config.upstream_timeout = Duration::from_secs(40);
+    config.read_only = read_only;
     config.log = LogSink::to_writer(std::io::sink());
     let server = Server::new(config);
     // Read into memory by now: the folder is not needed any more.

@@ -532,7 +532,7 @@ async fn operation_limit_401_and_429_are_shown_in_words() {
 async fn a_timeout_is_reported_as_unknown_and_not_resent() {
     run(Setup::default(), |t| async move {
         open_instance(&t, RUNNING).await;
-        // The stop takes effect, and then no answer ever comes: the page gives up after 20 s.
+        // The stop takes effect, and then no answer ever comes: the page gives up after 25 s.
         t.api.fail_action_next(RUNNING, "accept-hang", 1);
         ask(&t, "stop").await;
         t.click("confirm-ok").await;
@@ -543,7 +543,7 @@ async fn a_timeout_is_reported_as_unknown_and_not_resent() {
         let text = status_text(&t).await;
         check!(
             t,
-            text.contains("no answer came within 20 seconds")
+            text.contains("no answer came within 25 seconds")
                 && text.contains("may or may not have been applied")
                 && text.contains("It was not sent again"),
             "the outcome says it is unknown: {text:?}"
@@ -558,8 +558,17 @@ async fn a_timeout_is_reported_as_unknown_and_not_resent() {
     .await;
 }
 
-/// `config.json` for a read-only deployment. Its API base is left to the user's setting (the
-/// stand-in's port is not known when the file is written).
+/// A deployment with this `config.json`, whose page may reach the stand-in: the API base is
+/// left to the user's setting (the stand-in's port is not known when the file is written), as
+/// an operator would allow it with `--connect-src`.
+fn read_only_setup(config_json: &str) -> Setup {
+    Setup {
+        allow_stand_in: true,
+        ..Setup::with_config(ConfigJson::Raw(config_json.into()))
+    }
+}
+
+/// Opens `path` with the key held and the stand-in as the user's API base.
 async fn open_read_only(t: &Session, path: &str) {
     t.open("/").await;
     t.js_with(
@@ -611,59 +620,85 @@ async fn no_action_control(t: &Session) {
 
 #[tokio::test]
 async fn read_only_config_shows_no_action_control_whatever_the_url_says() {
-    run(
-        Setup::with_config(ConfigJson::Raw(r#"{"readOnly": true}"#.into())),
-        |t| async move {
-            open_read_only(&t, &format!("/?instance={RUNNING}")).await;
-            let note = t.text("actions-off").await;
-            check!(t, note.contains("Read-only"), "the note says why: {note:?}");
-            no_action_control(&t).await;
-            // No address can switch them on.
-            open_read_only(
-                &t,
-                &format!("/?instance={RUNNING}&readOnly=false&readonly=0&actions=on&config=%7B%7D"),
+    run(read_only_setup(r#"{"readOnly": true}"#), |t| async move {
+        open_read_only(&t, &format!("/?instance={RUNNING}")).await;
+        let note = t.text("actions-off").await;
+        check!(t, note.contains("Read-only"), "the note says why: {note:?}");
+        no_action_control(&t).await;
+        // No address can switch them on.
+        open_read_only(
+            &t,
+            &format!("/?instance={RUNNING}&readOnly=false&readonly=0&actions=on&config=%7B%7D"),
+        )
+        .await;
+        no_action_control(&t).await;
+        // The view still refreshes and shows everything else.
+        check!(
+            t,
+            t.exists("refresh").await,
+            "the rest of the view is there"
+        );
+        check!(t, t.api.actions().is_empty(), "and nothing was ever sent");
+    })
+    .await;
+}
+
+/// `--read-only` on the bundled server: its own config.json says so (no control on the page),
+/// and it refuses an action POST itself, whoever sends it, without reaching the API.
+#[tokio::test]
+async fn a_read_only_server_switches_the_page_off_and_refuses_the_post_itself() {
+    let setup = Setup {
+        read_only_server: true,
+        ..Setup::default()
+    };
+    run(setup, |t| async move {
+        open_instance(&t, RUNNING).await;
+        t.wait_for("actions-off").await;
+        no_action_control(&t).await;
+        let answer = t
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 fetch('gpu-instance/openapi/v1/gpu/instance/stop', { method: 'POST', \
+                   headers: { 'Authorization': 'Bearer ' + arguments[0], 'Content-Type': 'application/json' }, \
+                   body: JSON.stringify({ instanceId: arguments[1] }) }) \
+                 .then(r => r.json().then(b => done({ status: r.status, reason: b.reason }))) \
+                 .catch(e => done({ error: String(e) }));",
+                vec![json!(TEST_API_KEY), json!(RUNNING)],
             )
-            .await;
-            no_action_control(&t).await;
-            // The view still refreshes and shows everything else.
-            check!(
-                t,
-                t.exists("refresh").await,
-                "the rest of the view is there"
-            );
-            check!(t, t.api.actions().is_empty(), "and nothing was ever sent");
-        },
-    )
+            .await
+            .expect("sending a POST from the page");
+        check!(
+            t,
+            answer == json!({ "status": 403, "reason": "READ_ONLY" }),
+            "the server should refuse the POST itself: {answer}"
+        );
+        check!(t, t.api.actions().is_empty(), "nothing reached the API");
+    })
     .await;
 }
 
 #[tokio::test]
 async fn a_read_only_flag_that_is_not_a_boolean_still_means_read_only() {
-    run(
-        Setup::with_config(ConfigJson::Raw(r#"{"readOnly": "yes"}"#.into())),
-        |t| async move {
-            open_read_only(&t, &format!("/?instance={RUNNING}")).await;
-            no_action_control(&t).await;
-        },
-    )
+    run(read_only_setup(r#"{"readOnly": "yes"}"#), |t| async move {
+        open_read_only(&t, &format!("/?instance={RUNNING}")).await;
+        no_action_control(&t).await;
+    })
     .await;
 }
 
 #[tokio::test]
 async fn an_unreadable_config_json_switches_actions_off_with_a_warning() {
-    run(
-        Setup::with_config(ConfigJson::Raw(r#"{"readOnly": tru"#.into())),
-        |t| async move {
-            open_read_only(&t, &format!("/?instance={RUNNING}")).await;
-            no_action_control(&t).await;
-            let note = t.text("actions-off").await;
-            check!(
-                t,
-                note.contains("config.json could not be read"),
-                "{note:?}"
-            );
-        },
-    )
+    run(read_only_setup(r#"{"readOnly": tru"#), |t| async move {
+        open_read_only(&t, &format!("/?instance={RUNNING}")).await;
+        no_action_control(&t).await;
+        let note = t.text("actions-off").await;
+        check!(
+            t,
+            note.contains("config.json could not be read"),
+            "{note:?}"
+        );
+    })
     .await;
 }
 

@@ -48,10 +48,12 @@ fn off_note(state: AppState) -> Option<&'static str> {
     if state.actions_allowed() {
         return None;
     }
-    match state.config()? {
-        c if c.read_only => Some("Read-only deployment: this page offers no actions on instances."),
-        _ => Some("Actions are off: config.json could not be read, and it may have meant to switch them off."),
-    }
+    state.config()?;
+    Some(if state.config_unreadable() {
+        "Actions are off: config.json could not be read, and it may have meant to switch them off."
+    } else {
+        "Read-only deployment: this page offers no actions on instances."
+    })
 }
 
 /// The bar's elements, and its click handler (removed with it).
