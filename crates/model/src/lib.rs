@@ -7,6 +7,7 @@
 
 pub mod address;
 pub mod api;
+pub mod decimal;
 pub mod format;
 pub mod instance;
 mod lenient;
