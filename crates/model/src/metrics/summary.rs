@@ -1,0 +1,101 @@
+//! A chart in one sentence, for a glance and for screen readers: "GPU 3% now, 4% average,
+//! 12% peak, last hour". Percentages are whole numbers (tenths rounded half up) in the
+//! sentence, and carry one decimal where a single value is read out.
+
+use super::chart::clock;
+use super::query::{Query, LAG_SECS};
+use super::{Gpu, Point};
+
+/// Latest, average and peak of the readings of a series.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Summary {
+    pub latest: u16,
+    pub latest_at: i64,
+    /// The mean of the readings, in tenths, rounded half up.
+    pub average: u16,
+    pub peak: u16,
+    pub peak_at: i64,
+    pub readings: usize,
+}
+
+/// `None` when the series holds no reading.
+pub fn summarize(points: &[Point]) -> Option<Summary> {
+    let mut readings = points.iter().filter_map(|p| p.tenths.map(|t| (p.at, t)));
+    let (first_at, first) = readings.next()?;
+    let mut summary = Summary {
+        latest: first,
+        latest_at: first_at,
+        average: 0,
+        peak: first,
+        peak_at: first_at,
+        readings: 1,
+    };
+    let mut sum = u64::from(first);
+    for (at, t) in readings {
+        sum += u64::from(t);
+        summary.readings += 1;
+        summary.latest = t;
+        summary.latest_at = at;
+        if t > summary.peak {
+            summary.peak = t;
+            summary.peak_at = at;
+        }
+    }
+    let n = summary.readings as u64;
+    summary.average = ((sum + n / 2) / n) as u16;
+    Some(summary)
+}
+
+/// Whole percent: "3%" (tenths rounded half up, so 4.5 % is "5%").
+pub fn percent(tenths: u16) -> String {
+    format!("{}%", (tenths + 5) / 10)
+}
+
+/// One decimal: "3.4%", "100%", "0%".
+pub fn percent_exact(tenths: u16) -> String {
+    match tenths % 10 {
+        0 => format!("{}%", tenths / 10),
+        d => format!("{}.{d}%", tenths / 10),
+    }
+}
+
+/// "GPU 3% now, 4% average, 12% peak, last hour". The latest reading is "now" when it is as
+/// recent as the data's lag and a few intervals allow; otherwise it says when it was ("3% at
+/// 14:05", local time `offset_minutes` east of UTC). No reading: "GPU: no data, last hour".
+pub fn sentence(
+    name: &str,
+    summary: Option<&Summary>,
+    query: &Query,
+    phrase: &str,
+    offset_minutes: i32,
+) -> String {
+    let Some(s) = summary else {
+        return format!("{name}: no data, {phrase}");
+    };
+    let recent = query.end - LAG_SECS - 3 * query.interval as i64;
+    let when = if s.latest_at >= recent {
+        "now".to_string()
+    } else {
+        format!("at {}", clock(s.latest_at, offset_minutes, false))
+    };
+    format!(
+        "{name} {} {when}, {} average, {} peak, {phrase}",
+        percent(s.latest),
+        percent(s.average),
+        percent(s.peak)
+    )
+}
+
+/// For a machine with more than one GPU, the one with the highest average and that average:
+/// the GPU doing the work when the average hides it. `None` with one GPU or no readings.
+pub fn busiest(gpus: &[Gpu]) -> Option<(&str, u16)> {
+    if gpus.len() < 2 {
+        return None;
+    }
+    gpus.iter()
+        .filter_map(|g| Some((g.id.as_str(), summarize(g.points.as_deref()?)?.average)))
+        .fold(None, |best: Option<(&str, u16)>, (id, avg)| match best {
+            Some((_, b)) if b >= avg => best,
+            _ => Some((id, avg)),
+        })
+}
