@@ -1,10 +1,11 @@
 //! The one client of the Novita API. Each call family has its file (`instance.rs`: Get
-//! Instance), building its URL with the model and reading its answer with the model; all of
-//! them send through [`call`], which puts the key in the `Authorization` header and nowhere
-//! else, and turns every failure into one [`ApiError`](instance_model::ApiError), whose
-//! variants are the error kinds of CONTRACT.md.
+//! Instance; `metrics.rs`: Get Metrics), building its URL with the model and reading its
+//! answer with the model; all of them send through [`call`], which puts the key in the
+//! `Authorization` header and nowhere else, and turns every failure into one
+//! [`ApiError`](instance_model::ApiError), whose variants are the error kinds of CONTRACT.md.
 
 pub mod instance;
+pub mod metrics;
 
 use crate::state::env::{Cancel, Env, HttpRequest, Task};
 use instance_model::api::{classify_failure, TIMEOUT_SECS};

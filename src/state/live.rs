@@ -155,6 +155,20 @@ impl<T: Send + Sync + PartialEq + 'static> Live<T> {
         }
     }
 
+    /// Forgets everything: the data, the failure and its back-off, and stops like
+    /// [`Live::deactivate`]. For when what it tracks changes (another instance, another
+    /// window), so the old data is never shown as the new.
+    pub fn reset(&self) {
+        self.deactivate();
+        self.failures.set_value(0);
+        self.retry_after_secs.set_value(None);
+        self.clear_failure();
+        if self.data.with_untracked(Option::is_some) {
+            self.data.set(None);
+        }
+        self.fetched_at.set(0.0);
+    }
+
     pub fn clear_timer(&self) {
         self.timer.set_value(None);
     }

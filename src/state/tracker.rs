@@ -127,6 +127,7 @@ impl Tracker {
             }
         }
         self.live.succeed(fetched, now);
+        state.follow_current();
         self.reschedule(state);
     }
 

@@ -5,6 +5,7 @@
 //! disposed when no longer shown or watched, the address bar, and announcements.
 
 mod fake_env;
+mod metrics;
 
 use fake_env::FakeEnv;
 use instance_model::settings::Config;
