@@ -39,7 +39,8 @@ const PAUSE_MAX_MS: f64 = 300_000.0;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct IdleState {
     pub verdict: Verdict,
-    /// When the last check (or look back) came back, ms since the epoch.
+    /// When the readings it was judged on were fetched, ms since the epoch: the verdict is as
+    /// of then, and stays until the next check succeeds (a failed check changes nothing).
     pub checked_at_ms: f64,
 }
 
@@ -59,9 +60,14 @@ impl IdleState {
 struct Watched {
     /// The GPU average over the last day, as far as the checks saw it.
     history: Vec<Point>,
+    /// When the last check and look back were answered (or failed): for pacing.
     checked_at_ms: Option<f64>,
     looked_back_at_ms: Option<f64>,
+    /// When readings last came back: the verdict is judged as of then.
+    fetched_at_ms: Option<f64>,
     wants_look_back: bool,
+    /// The last verdict, once checked.
+    state: Option<IdleState>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -70,69 +76,91 @@ enum Kind {
     LookBack,
 }
 
+/// Everything the watch keeps that nothing shows directly, in one place.
+#[derive(Default)]
+struct Inner {
+    /// The running instances of the fleet, in its order.
+    fleet: Vec<String>,
+    /// The running instance on screen.
+    shown: Option<String>,
+    watched: HashMap<String, Watched>,
+    in_flight: Vec<(String, Cancel)>,
+    timer: Option<Cancel>,
+    last_start_ms: f64,
+    paused_until_ms: f64,
+    failures: u32,
+}
+
+impl Inner {
+    /// Calls `f` with each instance to check, the one on screen first, then the fleet's (each
+    /// once), until it says stop (`false`).
+    fn each_id<'a>(&'a self, mut f: impl FnMut(&'a str) -> bool) {
+        if let Some(id) = &self.shown {
+            if !f(id) {
+                return;
+            }
+        }
+        for id in &self.fleet {
+            if self.shown.as_ref() != Some(id) && !f(id) {
+                return;
+            }
+        }
+    }
+
+    fn is_watched(&self, id: &str) -> bool {
+        self.shown.as_deref() == Some(id) || self.fleet.iter().any(|f| f == id)
+    }
+
+    fn is_in_flight(&self, id: &str) -> bool {
+        self.in_flight.iter().any(|(other, _)| other == id)
+    }
+
+    /// What to start next: a wanted look back first; then the instance due the longest
+    /// (never checked first, the one on screen before the fleet's on a tie), with when it is
+    /// due.
+    fn next(&self) -> Option<(String, Kind, f64)> {
+        let mut next: Option<(&str, Kind, f64)> = None;
+        self.each_id(|id| {
+            if self.is_in_flight(id) {
+                return true;
+            }
+            let entry = self.watched.get(id);
+            if entry.is_some_and(|e| e.wants_look_back) {
+                next = Some((id, Kind::LookBack, f64::NEG_INFINITY));
+                return false;
+            }
+            let due = entry
+                .and_then(|e| e.checked_at_ms)
+                .map_or(f64::NEG_INFINITY, |at| {
+                    at + CHECK_EVERY_SECS as f64 * 1000.0
+                });
+            if next.is_none_or(|(_, _, best)| due < best) {
+                next = Some((id, Kind::Check, due));
+            }
+            true
+        });
+        next.map(|(id, kind, due)| (id.to_string(), kind, due))
+    }
+}
+
 #[derive(Clone, Copy)]
 pub(super) struct IdleWatch {
-    results: RwSignal<HashMap<String, IdleState>>,
     rule: RwSignal<IdleRule>,
-    /// The running instances of the fleet, in its order.
-    fleet: StoredValue<Vec<String>>,
-    /// The running instance on screen.
-    shown: StoredValue<Option<String>>,
-    watched: StoredValue<HashMap<String, Watched>>,
-    in_flight: StoredValue<Vec<(String, Cancel)>, LocalStorage>,
-    timer: StoredValue<Option<Cancel>, LocalStorage>,
-    last_start_ms: StoredValue<f64>,
-    paused_until_ms: StoredValue<f64>,
-    failures: StoredValue<u32>,
+    /// Notified whenever a verdict changes (the flags read the verdicts through it).
+    changed: Trigger,
+    inner: StoredValue<Inner, LocalStorage>,
 }
 
 impl IdleWatch {
     pub(super) fn new(rule: IdleRule) -> Self {
         Self {
-            results: RwSignal::new(HashMap::new()),
             rule: RwSignal::new(rule),
-            fleet: StoredValue::new(Vec::new()),
-            shown: StoredValue::new(None),
-            watched: StoredValue::new(HashMap::new()),
-            in_flight: StoredValue::new_local(Vec::new()),
-            timer: StoredValue::new_local(None),
-            last_start_ms: StoredValue::new(f64::NEG_INFINITY),
-            paused_until_ms: StoredValue::new(0.0),
-            failures: StoredValue::new(0),
+            changed: Trigger::new(),
+            inner: StoredValue::new_local(Inner {
+                last_start_ms: f64::NEG_INFINITY,
+                ..Inner::default()
+            }),
         }
-    }
-
-    /// The instances to check: the one on screen first, then the fleet's (each once).
-    fn ids(&self) -> Vec<String> {
-        let mut ids = Vec::new();
-        self.each_id(|id| {
-            ids.push(id.to_string());
-            true
-        });
-        ids
-    }
-
-    /// Calls `f` with each instance to check, in [`IdleWatch::ids`]' order, until it says
-    /// stop (`false`). Walks the fleet's list in place: it may hold thousands.
-    fn each_id(&self, mut f: impl FnMut(&str) -> bool) {
-        let shown = self.shown.get_value();
-        if let Some(id) = &shown {
-            if !f(id) {
-                return;
-            }
-        }
-        self.fleet.with_value(|fleet| {
-            for id in fleet {
-                if shown.as_ref() != Some(id) && !f(id) {
-                    return;
-                }
-            }
-        });
-    }
-
-    fn is_in_flight(&self, id: &str) -> bool {
-        self.in_flight
-            .with_value(|f| f.iter().any(|(other, _)| other == id))
     }
 }
 
@@ -141,7 +169,10 @@ impl AppState {
     /// What is known of an instance's GPUs (reactive). `None` unless it is running and watched
     /// (on screen, or handed over by the fleet) and has been checked.
     pub fn idle_for(&self, id: &str) -> Option<IdleState> {
-        self.idle.results.with(|r| r.get(id).copied())
+        self.idle.changed.track();
+        self.idle
+            .inner
+            .with_value(|i| i.watched.get(id).and_then(|w| w.state))
     }
 
     /// The idle rule in force (reactive).
@@ -156,10 +187,7 @@ impl AppState {
             return;
         }
         self.idle.rule.set(rule);
-        let ids = self.idle.ids();
-        for id in &ids {
-            self.judge(id);
-        }
+        self.judge_all();
         self.pump_idle();
     }
 
@@ -167,84 +195,67 @@ impl AppState {
     /// every new list; instances left out (stopped, gone) are forgotten at once, and a check of
     /// theirs in flight is abandoned.
     pub fn watch_idle(&self, running: Vec<String>) {
-        self.idle.fleet.set_value(running);
+        self.idle.inner.update_value(|i| i.fleet = running);
         self.forget_unwatched();
         self.pump_idle();
     }
 
     /// The running instance on screen (`None`: none is).
     pub(super) fn idle_watch_shown(&self, id: Option<String>) {
-        if self.idle.shown.get_value() == id {
+        if self.idle.inner.with_value(|i| i.shown == id) {
             return;
         }
-        self.idle.shown.set_value(id);
+        self.idle.inner.update_value(|i| i.shown = id);
         self.forget_unwatched();
         self.pump_idle();
     }
 
     fn forget_unwatched(&self) {
-        let ids: std::collections::HashSet<String> = self.idle.ids().into_iter().collect();
-        let keep = |id: &String| ids.contains(id);
-        self.idle
-            .watched
-            .update_value(|w| w.retain(|id, _| keep(id)));
-        self.idle
-            .in_flight
-            .update_value(|f| f.retain(|(id, _)| keep(id)));
-        if self
-            .idle
-            .results
-            .with_untracked(|r| r.keys().any(|id| !keep(id)))
-        {
-            self.idle.results.update(|r| r.retain(|id, _| keep(id)));
+        let mut dropped = Vec::new();
+        let mut forgot = false;
+        self.idle.inner.update_value(|i| {
+            let before = i.watched.len();
+            let watched = std::mem::take(&mut i.watched);
+            i.watched = watched
+                .into_iter()
+                .filter(|(id, _)| i.is_watched(id))
+                .collect();
+            forgot = i.watched.len() != before;
+            // Dropping a guard aborts its request: done outside, after the update.
+            let (keep, gone) = std::mem::take(&mut i.in_flight)
+                .into_iter()
+                .partition(|(id, _)| i.is_watched(id));
+            i.in_flight = keep;
+            dropped = gone;
+        });
+        drop(dropped);
+        if forgot {
+            self.idle.changed.notify();
         }
     }
 
     /// Starts the next check if one is due and the pacing allows; otherwise sets a timer for
     /// when one will be. Called whenever something changes and after every answer.
     pub(super) fn pump_idle(&self) {
-        let watch = self.idle;
-        watch.timer.set_value(None);
+        let inner = self.idle.inner;
+        let old_timer = inner.try_update_value(|i| i.timer.take()).flatten();
+        drop(old_timer);
         if !self.visible.get_value() || self.key_for_request().is_none() {
             return;
         }
-        if watch.in_flight.with_value(Vec::len) >= MAX_IN_FLIGHT {
+        if inner.with_value(|i| i.in_flight.len()) >= MAX_IN_FLIGHT {
             return; // an answer pumps again
         }
         let now = self.env().now_ms();
-        let ready_at = watch
-            .paused_until_ms
-            .get_value()
-            .max(watch.last_start_ms.get_value() + MIN_SPACING_MS as f64);
+        let ready_at = inner.with_value(|i| {
+            i.paused_until_ms
+                .max(i.last_start_ms + MIN_SPACING_MS as f64)
+        });
         if now < ready_at {
             self.wake_idle_at(ready_at, now);
             return;
         }
-        // A wanted look back first; then the instance due the longest (never checked first,
-        // and the one on screen before the fleet's on a tie).
-        let mut next: Option<(String, Kind, f64)> = None;
-        watch.watched.with_value(|watched| {
-            watch.each_id(|id| {
-                if watch.is_in_flight(id) {
-                    return true;
-                }
-                let entry = watched.get(id);
-                if entry.is_some_and(|e| e.wants_look_back) {
-                    next = Some((id.to_string(), Kind::LookBack, f64::NEG_INFINITY));
-                    return false;
-                }
-                let due = entry
-                    .and_then(|e| e.checked_at_ms)
-                    .map_or(f64::NEG_INFINITY, |at| {
-                        at + CHECK_EVERY_SECS as f64 * 1000.0
-                    });
-                if next.as_ref().is_none_or(|(_, _, best)| due < *best) {
-                    next = Some((id.to_string(), Kind::Check, due));
-                }
-                true
-            });
-        });
-        match next {
+        match inner.with_value(Inner::next) {
             Some((id, kind, due)) if due <= now => {
                 self.start_idle_check(id, kind, now);
                 self.wake_idle_at(now + MIN_SPACING_MS as f64, now);
@@ -260,7 +271,7 @@ impl AppState {
         let timer = self
             .env()
             .set_timeout(delay, Box::new(move || state.pump_idle()));
-        self.idle.timer.set_value(Some(timer));
+        self.idle.inner.update_value(|i| i.timer = Some(timer));
     }
 
     fn start_idle_check(&self, id: String, kind: Kind, now_ms: f64) {
@@ -275,16 +286,14 @@ impl AppState {
         };
         let base = self.api_base.get_untracked();
         let (request, answer) = api::metrics::get(&*env, &base, &key, &id, &query);
-        self.idle.watched.update_value(|w| {
-            let entry = w.entry(id.clone()).or_default();
+        self.idle.inner.update_value(|i| {
+            let entry = i.watched.entry(id.clone()).or_default();
             if kind == Kind::LookBack {
                 entry.wants_look_back = false;
             }
+            i.in_flight.push((id.clone(), request));
+            i.last_start_ms = now_ms;
         });
-        self.idle
-            .in_flight
-            .update_value(|f| f.push((id.clone(), request)));
-        self.idle.last_start_ms.set_value(now_ms);
         let state = *self;
         env.spawn(Box::pin(async move {
             let outcome = answer.await;
@@ -293,93 +302,89 @@ impl AppState {
     }
 
     fn idle_check_done(&self, id: &str, kind: Kind, outcome: Result<Metrics, ApiError>) {
-        let watch = self.idle;
-        // Abandoned (no longer watched) or disposed meanwhile: the answer is not wanted.
-        let wanted = watch
-            .in_flight
-            .try_update_value(|f| match f.iter().position(|(other, _)| other == id) {
-                Some(i) => {
-                    f.remove(i).1.disarm();
-                    true
-                }
-                None => false,
-            })
-            .unwrap_or(false);
-        if !wanted {
-            return;
-        }
         let now = self.env().now_ms();
-        match outcome {
-            Ok(metrics) => {
-                watch.failures.set_value(0);
-                let average = metrics.gpu.average().unwrap_or_default();
-                watch.watched.update_value(|w| {
-                    if let Some(entry) = w.get_mut(id) {
-                        merge(&mut entry.history, &average);
+        let average = match &outcome {
+            Ok(metrics) => Some(metrics.gpu.average().unwrap_or_default()),
+            Err(_) => None,
+        };
+        let pause = outcome.as_ref().err().filter(|e| pauses_every_check(e));
+        // Abandoned (no longer watched) or disposed meanwhile: the answer is not wanted.
+        let wanted = self
+            .idle
+            .inner
+            .try_update_value(|i| {
+                let position = i.in_flight.iter().position(|(other, _)| other == id)?;
+                i.in_flight.remove(position).1.disarm();
+                match pause {
+                    Some(error) => {
+                        i.failures = i.failures.saturating_add(1);
+                        let doublings = i.failures.clamp(1, 16) - 1;
+                        let wait = (PAUSE_FIRST_MS * f64::from(1u32 << doublings))
+                            .min(PAUSE_MAX_MS)
+                            .max(error.retry_after_secs().unwrap_or(0) as f64 * 1000.0);
+                        i.paused_until_ms = now + wait;
                     }
-                });
-            }
-            Err(error) => {
-                if pauses_every_check(&error) {
-                    watch.failures.update_value(|n| *n = n.saturating_add(1));
-                    let doublings = watch.failures.get_value().clamp(1, 16) - 1;
-                    let pause = (PAUSE_FIRST_MS * f64::from(1u32 << doublings))
-                        .min(PAUSE_MAX_MS)
-                        .max(error.retry_after_secs().unwrap_or(0) as f64 * 1000.0);
-                    watch.paused_until_ms.set_value(now + pause);
+                    None if average.is_some() => i.failures = 0,
+                    None => {}
                 }
-            }
-        }
-        watch.watched.update_value(|w| {
-            if let Some(entry) = w.get_mut(id) {
+                let entry = i.watched.get_mut(id)?;
+                if let Some(average) = &average {
+                    merge(&mut entry.history, average);
+                    entry.fetched_at_ms = Some(now);
+                }
                 match kind {
                     Kind::Check => entry.checked_at_ms = Some(now),
                     Kind::LookBack => entry.looked_back_at_ms = Some(now),
                 }
-            }
-        });
-        self.judge(id);
-        self.pump_idle();
-    }
-
-    /// Applies the rule to what is known of `id` now, publishes the verdict, and asks for a
-    /// look back when the GPUs are idle and it cannot see since when.
-    fn judge(&self, id: &str) {
-        let watch = self.idle;
-        let now = self.env().now_ms();
-        let rule = watch.rule.get_untracked();
-        let state = watch
-            .watched
-            .try_update_value(|w| {
-                let entry = w.get_mut(id)?;
-                let verdict = idle::verdict(&entry.history, rule, (now / 1000.0) as i64);
-                let look_back_due = entry
-                    .looked_back_at_ms
-                    .is_none_or(|at| now - at >= LOOK_BACK_EVERY_SECS as f64 * 1000.0);
-                if matches!(verdict, Verdict::Idle { at_least: true, .. }) && look_back_due {
-                    entry.wants_look_back = true;
-                }
-                Some(IdleState {
-                    verdict,
-                    checked_at_ms: entry
-                        .checked_at_ms
-                        .into_iter()
-                        .chain(entry.looked_back_at_ms)
-                        .fold(0.0, f64::max),
-                })
+                Some(())
             })
-            .flatten();
-        if let Some(state) = state {
-            if self.idle_for_untracked(id) != Some(state) {
-                watch.results.update(|r| {
-                    r.insert(id.to_string(), state);
-                });
-            }
+            .flatten()
+            .is_some();
+        if wanted {
+            self.judge_all();
+            self.pump_idle();
         }
     }
 
-    fn idle_for_untracked(&self, id: &str) -> Option<IdleState> {
-        self.idle.results.with_untracked(|r| r.get(id).copied())
+    /// Applies the rule to what is known of every watched instance, as of when its readings
+    /// were fetched (so a verdict holds until the next check, however large the fleet),
+    /// publishes the verdicts, and asks for a look back where the GPUs are idle and it cannot
+    /// see since when.
+    fn judge_all(&self) {
+        let now = self.env().now_ms();
+        let rule = self.idle.rule.get_untracked();
+        let changed = self
+            .idle
+            .inner
+            .try_update_value(|i| {
+                let mut changed = false;
+                for entry in i.watched.values_mut() {
+                    let Some(fetched_at) = entry.fetched_at_ms else {
+                        continue;
+                    };
+                    let verdict =
+                        idle::verdict(&entry.history, rule, (fetched_at / 1000.0) as i64);
+                    let look_back_due = entry
+                        .looked_back_at_ms
+                        .is_none_or(|at| now - at >= LOOK_BACK_EVERY_SECS as f64 * 1000.0);
+                    if matches!(verdict, Verdict::Idle { at_least: true, .. }) && look_back_due {
+                        entry.wants_look_back = true;
+                    }
+                    let state = Some(IdleState {
+                        verdict,
+                        checked_at_ms: fetched_at,
+                    });
+                    if entry.state != state {
+                        entry.state = state;
+                        changed = true;
+                    }
+                }
+                changed
+            })
+            .unwrap_or(false);
+        if changed {
+            self.idle.changed.notify();
+        }
     }
 }
 

@@ -30,8 +30,9 @@ pub struct Charted {
 #[derive(Clone, Copy)]
 pub(super) struct MetricsPanel {
     live: Live<Charted>,
-    /// `None` until the page has decided (open on a wide screen, closed on a phone).
-    open: RwSignal<Option<bool>>,
+    open: RwSignal<bool>,
+    /// Whether the open state was chosen yet (by the page's default, or the user).
+    decided: StoredValue<bool>,
     window: RwSignal<Window>,
     /// The running instance on screen, whose metrics the panel shows.
     subject: RwSignal<Option<String>>,
@@ -41,7 +42,8 @@ impl MetricsPanel {
     pub(super) fn new(window: Window) -> Self {
         Self {
             live: Live::new(),
-            open: RwSignal::new(None),
+            open: RwSignal::new(false),
+            decided: StoredValue::new(false),
             window: RwSignal::new(window),
             subject: RwSignal::new(None),
         }
@@ -55,8 +57,8 @@ impl AppState {
         self.metrics.live
     }
 
-    /// Whether the panel is open; `None` before the page has decided.
-    pub fn metrics_open(&self) -> Option<bool> {
+    /// Whether the panel is open.
+    pub fn metrics_open(&self) -> bool {
         self.metrics.open.get()
     }
 
@@ -71,9 +73,18 @@ impl AppState {
     }
 
     pub fn set_metrics_open(&self, open: bool) {
-        if self.metrics.open.get_untracked() != Some(open) {
-            self.metrics.open.set(Some(open));
+        self.metrics.decided.set_value(true);
+        if self.metrics.open.get_untracked() != open {
+            self.metrics.open.set(open);
             self.sync_metrics();
+        }
+    }
+
+    /// The page's default, the first time a panel is shown this visit (open on a wide
+    /// screen, closed on a phone); after that, the panel stays as the user left it.
+    pub fn open_metrics_by_default(&self, open: bool) {
+        if !self.metrics.decided.get_value() {
+            self.set_metrics_open(open);
         }
     }
 
@@ -95,7 +106,7 @@ impl AppState {
             .filter(|t| !t.demo)
             .filter(|t| {
                 t.live.with_data_untracked(|d| {
-                    d.is_some_and(|f| f.instance.status == instance_model::Status::Running)
+                    d.is_some_and(|f| matches!(f.instance.status, instance_model::Status::Running))
                 })
             })
             .map(|t| t.id());
@@ -110,7 +121,7 @@ impl AppState {
     /// Starts or stops the panel's fetching to match the rules above.
     pub(super) fn sync_metrics(&self) {
         let panel = self.metrics;
-        let wanted = panel.open.get_untracked() == Some(true)
+        let wanted = panel.open.get_untracked()
             && panel.subject.with_untracked(Option::is_some)
             && self.key_for_request().is_some();
         if !wanted {

@@ -124,14 +124,13 @@ fn panel_phase(state: &AppState) -> Phase {
 fn the_panel_fetches_only_while_open_for_a_running_instance() {
     let env = FakeEnv::new();
     let (_owner, state) = running_on_screen(&env, "run1");
-    assert_eq!(
-        untrack(|| state.metrics_open()),
-        None,
-        "undecided until the page decides"
+    assert!(
+        !untrack(|| state.metrics_open()),
+        "closed until the page decides"
     );
     assert!(metrics_open(&env).is_empty(), "closed: nothing fetched");
 
-    state.set_metrics_open(true);
+    state.open_metrics_by_default(true);
     let open = metrics_open(&env);
     assert_eq!(open.len(), 1, "{open:?}");
     let asked = &open[0];
@@ -156,8 +155,10 @@ fn the_panel_fetches_only_while_open_for_a_running_instance() {
     assert_eq!(charted.window, Window::Hour1);
     assert!(charted.metrics.has_readings());
 
-    // Closing stops it: a minute later nothing is asked.
+    // Closing stops it: a minute later nothing is asked; the default no longer applies.
     state.set_metrics_open(false);
+    state.open_metrics_by_default(true);
+    assert!(!untrack(|| state.metrics_open()));
     env.advance(120_000.0);
     assert!(metrics_sent(&env)
         .iter()

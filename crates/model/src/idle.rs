@@ -185,3 +185,15 @@ pub fn flag_text(verdict: Verdict, now_secs: i64) -> Option<String> {
         duration_words(now_secs - since)
     ))
 }
+
+/// The flag's words where room is short (a fleet row): "Idle 2 h 10 min", "Idle over 1 day".
+pub fn short_text(verdict: Verdict, now_secs: i64) -> Option<String> {
+    let Verdict::Idle { since, at_least } = verdict else {
+        return None;
+    };
+    Some(format!(
+        "Idle {}{}",
+        if at_least { "over " } else { "" },
+        duration_words(now_secs - since)
+    ))
+}

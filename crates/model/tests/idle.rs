@@ -2,7 +2,7 @@
 //! data, one GPU busy among eight idle, stale data; and the history a fleet check keeps.
 
 use instance_model::idle::{
-    duration_words, flag_text, look_back_query, merge, verdict, IdleRule, Verdict,
+    duration_words, flag_text, look_back_query, merge, short_text, verdict, IdleRule, Verdict,
     CHECK_EVERY_SECS, MAX_IN_FLIGHT, MIN_SPACING_MS,
 };
 use instance_model::metrics::{Gpu, GpuSeries, Point};
@@ -265,6 +265,15 @@ fn the_flag_says_for_how_long_in_words() {
         flag_text(idle_since(86_400 + 300, true), NOW).as_deref(),
         Some("GPUs idle for over 1 day; the instance is still billed while it runs")
     );
+    assert_eq!(
+        short_text(idle_since(2 * 3_600 + 10 * 60, false), NOW).as_deref(),
+        Some("Idle 2 h 10 min")
+    );
+    assert_eq!(
+        short_text(idle_since(45 * 60, true), NOW).as_deref(),
+        Some("Idle over 45 min")
+    );
+    assert_eq!(short_text(Verdict::Busy, NOW), None);
     let cases = [
         (0, "0 min"),
         (59, "0 min"),

@@ -183,6 +183,34 @@ fn points_are_put_in_time_order_and_a_repeated_second_keeps_the_later() {
 }
 
 #[test]
+fn a_long_list_in_any_order_is_sorted_keeping_the_later_of_repeated_seconds() {
+    // 11,000 points (the most the API gives per series), newest first, every tenth second
+    // sent twice: second value wins.
+    let mut entries = Vec::new();
+    for k in (0..11_000).rev() {
+        entries.push(format!(r#"{{"timestamp":"{}","value":1}}"#, 1_000 + k * 15));
+        if k % 10 == 0 {
+            entries.push(format!(r#"{{"timestamp":"{}","value":2}}"#, 1_000 + k * 15));
+        }
+    }
+    let m = read(&format!(r#"{{"cpuUtilization":[{}]}}"#, entries.join(",")));
+    let cpu = m.cpu.expect("a list");
+    assert_eq!(cpu.len(), 11_000);
+    assert!(cpu.windows(2).all(|w| w[1].at - w[0].at == 15));
+    assert_eq!(cpu[0], p(1_000, Some(20)));
+    assert_eq!(cpu[1], p(1_015, Some(10)));
+
+    // Shuffled.
+    let shuffled: Vec<String> = [5, 3, 9, 1, 7, 2, 8, 4, 6]
+        .iter()
+        .map(|k| format!(r#"{{"timestamp":"{}","value":{k}}}"#, k * 60))
+        .collect();
+    let m = read(&format!(r#"{{"cpuUtilization":[{}]}}"#, shuffled.join(",")));
+    let times: Vec<i64> = m.cpu.expect("a list").iter().map(|p| p.at).collect();
+    assert_eq!(times, [60, 120, 180, 240, 300, 360, 420, 480, 540]);
+}
+
+#[test]
 fn gpu_lists_of_any_length_and_odd_entries() {
     let none = read(r#"{"gpuUtilization":{"avg":[],"gpuIds":[]}}"#);
     assert!(none.gpu.gpus.is_empty());

@@ -3,7 +3,7 @@
 
 use instance_model::metrics::query::{Query, Window};
 use instance_model::metrics::summary::{
-    busiest, percent, percent_exact, sentence, summarize, Summary,
+    busiest, percent, percent_exact, read_out, sentence, summarize, Summary,
 };
 use instance_model::metrics::{Gpu, Point};
 
@@ -139,5 +139,38 @@ fn the_busiest_of_several_gpus_is_named() {
         busiest(&[gpu("a", 10), gpu("b", 10)]),
         Some(("a", 10)),
         "ties go to the first"
+    );
+}
+
+#[test]
+fn a_read_out_gives_the_exact_value_and_time_and_every_gpu_then() {
+    let point = p(END - 100, Some(34));
+    assert_eq!(read_out("CPU", &point, &[], 0), "23:11:40: CPU 3.4%");
+    assert_eq!(
+        read_out("CPU", &p(END, None), &[], 60),
+        "00:13:20: CPU no reading"
+    );
+    let gpus = vec![
+        Gpu {
+            id: "0".into(),
+            points: Some(vec![p(END - 115, Some(999)), p(END - 100, Some(21))]),
+        },
+        Gpu {
+            id: "1".into(),
+            points: Some(vec![p(END - 100, None)]),
+        },
+        Gpu {
+            id: "2".into(),
+            points: None,
+        },
+    ];
+    assert_eq!(
+        read_out("GPU", &point, &gpus, 0),
+        "23:11:40: GPU 3.4%; GPU 0 2.1%, GPU 1 no reading, GPU 2 no reading"
+    );
+    assert_eq!(
+        read_out("GPU", &point, &gpus[..1], 0),
+        "23:11:40: GPU 3.4%",
+        "one GPU is the average itself"
     );
 }

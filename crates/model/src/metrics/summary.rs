@@ -99,3 +99,29 @@ pub fn busiest(gpus: &[Gpu]) -> Option<(&str, u16)> {
             _ => Some((id, avg)),
         })
 }
+
+/// The exact reading under a pointer: "14:05:30: GPU 3.4%; GPU 0 2.1%, GPU 1 no reading" (local
+/// time `offset_minutes` east of UTC), each GPU's reading at the same second when there are
+/// several GPUs.
+pub fn read_out(name: &str, point: &Point, gpus: &[Gpu], offset_minutes: i32) -> String {
+    let value = |p: Option<&Point>| {
+        p.and_then(|p| p.tenths)
+            .map_or_else(|| "no reading".to_string(), percent_exact)
+    };
+    let mut text = format!(
+        "{}: {name} {}",
+        clock(point.at, offset_minutes, true),
+        value(Some(point))
+    );
+    if gpus.len() > 1 {
+        for (i, gpu) in gpus.iter().enumerate() {
+            let same_time = gpu
+                .points
+                .as_deref()
+                .and_then(|points| points.iter().find(|p| p.at == point.at));
+            text.push_str(if i == 0 { "; " } else { ", " });
+            text.push_str(&format!("GPU {} {}", gpu.id, value(same_time)));
+        }
+    }
+    text
+}
