@@ -9,7 +9,8 @@
 //! - each instance is checked at most every [`CHECK_EVERY_SECS`] (5 min); a check asks for the
 //!   rule's window and a margin, sampled every minute;
 //! - when a check finds idle GPUs and cannot see when they went quiet, one look back over the
-//!   last day follows (five-minute samples), at most once an hour per instance;
+//!   last day follows (five-minute samples), at most once an hour per instance, and the flag
+//!   waits for it;
 //! - at most [`MAX_IN_FLIGHT`] requests at once, and at least [`MIN_SPACING_MS`] between two
 //!   starts: never more than 60 requests a minute, whatever the fleet's size;
 //! - nothing while the tab is hidden or there is no key; a 429, a 5xx, a timeout or a network
@@ -66,6 +67,8 @@ struct Watched {
     /// When readings last came back: the verdict is judged as of then.
     fetched_at_ms: Option<f64>,
     wants_look_back: bool,
+    /// A look back is on its way.
+    looking_back: bool,
     /// The last verdict, once checked.
     state: Option<IdleState>,
 }
@@ -290,6 +293,7 @@ impl AppState {
             let entry = i.watched.entry(id.clone()).or_default();
             if kind == Kind::LookBack {
                 entry.wants_look_back = false;
+                entry.looking_back = true;
             }
             i.in_flight.push((id.clone(), request));
             i.last_start_ms = now_ms;
@@ -334,7 +338,10 @@ impl AppState {
                 }
                 match kind {
                     Kind::Check => entry.checked_at_ms = Some(now),
-                    Kind::LookBack => entry.looked_back_at_ms = Some(now),
+                    Kind::LookBack => {
+                        entry.looked_back_at_ms = Some(now);
+                        entry.looking_back = false;
+                    }
                 }
                 Some(())
             })
@@ -362,13 +369,20 @@ impl AppState {
                     let Some(fetched_at) = entry.fetched_at_ms else {
                         continue;
                     };
-                    let verdict =
-                        idle::verdict(&entry.history, rule, (fetched_at / 1000.0) as i64);
+                    let verdict = idle::verdict(&entry.history, rule, (fetched_at / 1000.0) as i64);
                     let look_back_due = entry
                         .looked_back_at_ms
                         .is_none_or(|at| now - at >= LOOK_BACK_EVERY_SECS as f64 * 1000.0);
-                    if matches!(verdict, Verdict::Idle { at_least: true, .. }) && look_back_due {
-                        entry.wants_look_back = true;
+                    if matches!(verdict, Verdict::Idle { at_least: true, .. }) {
+                        if look_back_due {
+                            entry.wants_look_back = true;
+                        }
+                        // The look back says since when in a moment: the flag waits for it
+                        // rather than saying "over 40 min" for a second (or it tells, if the
+                        // look back fails).
+                        if entry.wants_look_back || entry.looking_back {
+                            continue;
+                        }
                     }
                     let state = Some(IdleState {
                         verdict,

@@ -149,12 +149,13 @@ impl AppState {
             .schedule(&self.env(), rules, false, move || state.fetch_metrics());
     }
 
-    /// Fetches the panel's metrics now, unless a fetch is on its way or the panel is not
-    /// showing a running instance.
+    /// Fetches the panel's metrics now, unless a fetch is on its way, the panel is not showing
+    /// a running instance, or the tab is hidden.
     pub(super) fn fetch_metrics(&self) {
         let live = self.metrics.live;
         live.clear_timer();
-        if live.is_busy() || !live.is_active() {
+        // Hidden: nothing now; being shown again reschedules, and so fetches what is due.
+        if live.is_busy() || !live.is_active() || !self.visible.get_value() {
             return;
         }
         let (Some(id), Some(key)) = (self.metrics.subject.get_untracked(), self.key_for_request())

@@ -237,6 +237,22 @@ fn the_panel_refreshes_once_a_minute_and_not_while_hidden() {
 }
 
 #[test]
+fn an_instance_loaded_in_a_hidden_tab_gets_its_metrics_only_when_shown() {
+    let env = FakeEnv::new();
+    let (_owner, state) = page(&env);
+    state.open_metrics_by_default(true);
+    state.set_visible(false);
+    state.load("run1");
+    answer(&env, "run1", "running");
+    env.advance(600_000.0);
+    assert!(metrics_sent(&env).is_empty(), "{:?}", metrics_sent(&env));
+    state.set_visible(true);
+    env.advance(0.0); // a timer of 0 ms
+    let sent = metrics_sent(&env);
+    assert_eq!(sent.len(), 2, "the panel's and the idle check: {sent:?}");
+}
+
+#[test]
 fn refresh_off_stops_the_minutely_refresh_but_not_a_refresh_asked_for() {
     let env = FakeEnv::new();
     let (_owner, state) = running_on_screen(&env, "run1");
@@ -381,10 +397,10 @@ fn an_idle_instance_on_screen_is_checked_then_looked_back_at_to_say_since_when()
     let went_quiet = now_secs(&env) - (2 * 3_600 + 10 * 60);
     let gpu = move |t: i64| if t < went_quiet { 90.0 } else { 1.5 };
     reply(&env, &check, &gpu);
-    let first = untrack(|| state.idle_for("quiet")).expect("checked");
-    assert!(
-        matches!(first.verdict, Verdict::Idle { at_least: true, .. }),
-        "idle for at least what the check saw: {first:?}"
+    assert_eq!(
+        untrack(|| state.idle_for("quiet")),
+        None,
+        "idle for at least what the check saw: the flag waits for the look back"
     );
     assert!(
         metrics_open(&env).is_empty(),
@@ -418,6 +434,30 @@ fn an_idle_instance_on_screen_is_checked_then_looked_back_at_to_say_since_when()
     env.advance(2_000.0);
     assert_eq!(metrics_sent(&env).len(), sent + 1);
     assert!(metrics_open(&env)[0].is_check());
+}
+
+#[test]
+fn a_failed_look_back_shows_what_the_check_saw_and_a_failed_check_changes_nothing() {
+    let env = FakeEnv::new();
+    let (_owner, state) = page(&env);
+    state.watch_idle(vec!["quiet".into()]);
+    reply_all(&env, &|_, _| 1.0);
+    assert_eq!(untrack(|| state.idle_for("quiet")), None);
+    env.advance(1_000.0);
+    env.answer(metrics_open(&env)[0].index, 500, "");
+    let seen = untrack(|| state.idle_for("quiet")).expect("judged");
+    assert!(
+        matches!(seen.verdict, Verdict::Idle { at_least: true, .. }),
+        "{seen:?}"
+    );
+    // The next check fails too (after the pause and the five minutes): the verdict stands,
+    // as of when its readings were fetched.
+    env.advance(300_000.0);
+    let check = metrics_open(&env);
+    assert_eq!(check.len(), 1);
+    assert!(check[0].is_check());
+    env.answer(check[0].index, 503, "");
+    assert_eq!(untrack(|| state.idle_for("quiet")), Some(seen));
 }
 
 #[test]
@@ -555,8 +595,9 @@ fn a_new_idle_rule_judges_again_without_asking_and_is_remembered() {
     let env = FakeEnv::new();
     let (_owner, state) = page(&env);
     state.watch_idle(vec!["eight".into()]);
-    // 8 % for hours: busy by 5 %, idle by 10 %.
-    reply_all(&env, &|_, _| 8.0);
+    // 50 % until 35 minutes ago, 8 % since: busy by 5 %, idle by 10 % (since then).
+    let quiet_from = now_secs(&env) - 35 * 60;
+    reply_all(&env, &|_, t| if t < quiet_from { 50.0 } else { 8.0 });
     assert_eq!(
         untrack(|| state.idle_for("eight")).map(|s| s.verdict),
         Some(Verdict::Busy)

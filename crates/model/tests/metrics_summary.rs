@@ -55,10 +55,19 @@ fn the_average_rounds_half_up_in_tenths() {
 }
 
 #[test]
-fn percentages_are_whole_in_sentences_and_exact_in_read_outs() {
+fn percentages_in_sentences_keep_a_decimal_under_ten_and_read_outs_always() {
     assert_eq!(percent(0), "0%");
-    assert_eq!(percent(34), "3%");
-    assert_eq!(percent(45), "5%", "half up");
+    assert_eq!(percent(30), "3%");
+    assert_eq!(percent(34), "3.4%");
+    assert_eq!(
+        percent(49),
+        "4.9%",
+        "never rounded up to the idle threshold"
+    );
+    assert_eq!(percent(99), "9.9%");
+    assert_eq!(percent(100), "10%");
+    assert_eq!(percent(124), "12%");
+    assert_eq!(percent(125), "13%", "half up");
     assert_eq!(percent(995), "100%");
     assert_eq!(percent(1000), "100%");
     assert_eq!(percent_exact(34), "3.4%");
@@ -71,7 +80,7 @@ fn percentages_are_whole_in_sentences_and_exact_in_read_outs() {
 #[test]
 fn the_sentence_says_now_when_the_latest_reading_is_recent() {
     let s = Summary {
-        latest: 31,
+        latest: 30,
         latest_at: END - 61,
         average: 42,
         peak: 120,
@@ -80,7 +89,7 @@ fn the_sentence_says_now_when_the_latest_reading_is_recent() {
     };
     assert_eq!(
         sentence("GPU", Some(&s), &hour(), Window::Hour1.phrase(), 0),
-        "GPU 3% now, 4% average, 12% peak, last hour"
+        "GPU 3% now, 4.2% average, 12% peak, last hour"
     );
     // The lag (60 s) and three intervals are still "now".
     let edge = Summary {
@@ -103,7 +112,7 @@ fn an_old_latest_reading_says_when_in_local_time() {
     // END is 23:13:20 UTC; the reading 23:11:34 UTC, 00:11 in UTC+1.
     assert_eq!(
         sentence("Memory", Some(&s), &hour(), "last hour", 60),
-        "Memory 3% at 00:11, 4% average, 12% peak, last hour"
+        "Memory 3.1% at 00:11, 4.2% average, 12% peak, last hour"
     );
 }
 

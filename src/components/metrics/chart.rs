@@ -174,7 +174,13 @@ fn draw_chart(doc: &Document, container: &Element, d: &ChartData) -> Option<()> 
             &svg,
             true,
             "line",
-            &[("class", "grid"), ("x1", "0"), ("x2", "100%"), ("y1", &y), ("y2", &y)],
+            &[
+                ("class", "grid"),
+                ("x1", "0"),
+                ("x2", "100%"),
+                ("y1", &y),
+                ("y2", &y),
+            ],
             "",
         );
         if pct % 50 == 0 {
@@ -203,7 +209,13 @@ fn draw_chart(doc: &Document, container: &Element, d: &ChartData) -> Option<()> 
             &svg,
             true,
             "line",
-            &[("class", "tick"), ("x1", &x), ("x2", &x), ("y1", &top), ("y2", &bottom)],
+            &[
+                ("class", "tick"),
+                ("x1", &x),
+                ("x2", &x),
+                ("y1", &top),
+                ("y2", &bottom),
+            ],
             "",
         );
         add(
@@ -211,7 +223,12 @@ fn draw_chart(doc: &Document, container: &Element, d: &ChartData) -> Option<()> 
             &svg,
             true,
             "text",
-            &[("class", "axis"), ("x", &x), ("y", "144"), ("text-anchor", anchor)],
+            &[
+                ("class", "axis"),
+                ("x", &x),
+                ("y", "144"),
+                ("text-anchor", anchor),
+            ],
             &tick.label,
         );
     }
@@ -238,7 +255,11 @@ fn draw_chart(doc: &Document, container: &Element, d: &ChartData) -> Option<()> 
             &plot,
             true,
             "path",
-            &[("class", class), ("vector-effect", "non-scaling-stroke"), ("d", &d)],
+            &[
+                ("class", class),
+                ("vector-effect", "non-scaling-stroke"),
+                ("d", &d),
+            ],
             "",
         );
     };

@@ -54,8 +54,20 @@ fn slots(charted: &Charted) -> Vec<Slot> {
             .then(|| series.average().unwrap_or_default())
     };
     vec![
-        chart("gpu", "GPU utilisation", "GPU", per_gpu(&m.gpu), &m.gpu.gpus),
-        chart("gpu-mem", "GPU memory", "GPU memory", per_gpu(&m.gpu_mem), &m.gpu_mem.gpus),
+        chart(
+            "gpu",
+            "GPU utilisation",
+            "GPU",
+            per_gpu(&m.gpu),
+            &m.gpu.gpus,
+        ),
+        chart(
+            "gpu-mem",
+            "GPU memory",
+            "GPU memory",
+            per_gpu(&m.gpu_mem),
+            &m.gpu_mem.gpus,
+        ),
         chart("cpu", "CPU", "CPU", m.cpu.clone(), &[]),
         chart("mem", "Memory", "Memory", m.mem.clone(), &[]),
         chart("disk", "Root disk", "Root disk", m.disk.clone(), &[]),
@@ -189,7 +201,13 @@ pub fn MetricsPanel() -> impl IntoView {
                 );
             }
             let kind = Some(f.error.kind().as_str());
-            parts.push(message("metrics-failed", "metrics-failed", "alert", kind, text));
+            parts.push(message(
+                "metrics-failed",
+                "metrics-failed",
+                "alert",
+                kind,
+                text,
+            ));
         }
         if phase == Phase::Loading {
             let text = "Loading metrics…".to_string();
@@ -197,7 +215,10 @@ pub fn MetricsPanel() -> impl IntoView {
         }
         let at = live.fetched_at();
         if at > 0.0 && phase.has_data() {
-            let text = format!("As of {} · refreshed every minute while open", local_time(at));
+            let text = format!(
+                "As of {} · refreshed every minute while open",
+                local_time(at)
+            );
             parts.push(message("muted", "metrics-as-of", "status", None, text));
         }
         live.with_data(|d| {

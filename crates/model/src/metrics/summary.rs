@@ -1,6 +1,6 @@
-//! A chart in one sentence, for a glance and for screen readers: "GPU 3% now, 4% average,
-//! 12% peak, last hour". Percentages are whole numbers (tenths rounded half up) in the
-//! sentence, and carry one decimal where a single value is read out.
+//! A chart in one sentence, for a glance and for screen readers: "GPU 3% now, 4.2% average,
+//! 12% peak, last hour". Percentages carry one decimal under 10 % (where the idle threshold
+//! lives) and are whole above; a single value read out always carries one.
 
 use super::chart::clock;
 use super::query::{Query, LAG_SECS};
@@ -46,9 +46,14 @@ pub fn summarize(points: &[Point]) -> Option<Summary> {
     Some(summary)
 }
 
-/// Whole percent: "3%" (tenths rounded half up, so 4.5 % is "5%").
+/// A percentage for a sentence: one decimal under 10 % ("4.9%", so a GPU just under the 5 %
+/// idle threshold never reads as "5%"), whole from 10 % up ("12%", tenths rounded half up).
 pub fn percent(tenths: u16) -> String {
-    format!("{}%", (tenths + 5) / 10)
+    if tenths < 100 {
+        percent_exact(tenths)
+    } else {
+        format!("{}%", (tenths + 5) / 10)
+    }
 }
 
 /// One decimal: "3.4%", "100%", "0%".
