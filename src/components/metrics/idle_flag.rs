@@ -31,10 +31,7 @@ pub fn IdleFlag(
     move || {
         words.get().map(|text| {
             view! {
-                <span class="idle-flag" data-testid="idle-flag" title="The instance is still billed while it runs">
-                    <span class="icon" aria-hidden="true">"☾"</span>
-                    {text}
-                </span>
+                <span class="idle-flag" data-testid="idle-flag" title="The instance is still billed while it runs">{text}</span>
             }
         })
     }
