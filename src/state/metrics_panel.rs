@@ -3,9 +3,10 @@
 //!
 //! Its rules: metrics are fetched only while the panel is open and a *running* instance is
 //! on screen (a stopped one has none worth asking for), refreshed once a minute while the tab
-//! is visible (not at all when the user turned auto-refresh off), backing off after failures
-//! like the instance does; another instance or another window forgets the old charts, so they
-//! are never shown as the new.
+//! is visible, backing off after failures like the instance does; another instance or another
+//! window forgets the old charts, so they are never shown as the new. The instance's own
+//! auto-refresh setting and Refresh button do not touch them: the charts show a moving window,
+//! so redrawing them with every refresh of the instance would only churn the page.
 
 use super::live::{Live, Rules};
 use super::{saved, AppState};
@@ -137,10 +138,7 @@ impl AppState {
 
     pub(super) fn reschedule_metrics(&self) {
         let rules = Rules {
-            setting: match self.refresh_setting.get_untracked() {
-                RefreshSetting::Off => RefreshSetting::Off,
-                RefreshSetting::EverySecs(_) => RefreshSetting::EverySecs(REFRESH_SECS),
-            },
+            setting: RefreshSetting::EverySecs(REFRESH_SECS),
             visible: self.visible.get_value(),
         };
         let state = *self;

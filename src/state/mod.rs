@@ -306,7 +306,6 @@ impl AppState {
         for t in self.active_trackers() {
             t.reschedule(*self);
         }
-        self.reschedule_metrics();
     }
 
     pub fn set_notifications(&self, on: bool) {
@@ -420,7 +419,6 @@ impl AppState {
         if let Some(t) = self.current_tracker_untracked() {
             t.fetch(*self);
         }
-        self.fetch_metrics();
     }
 
     // --- trackers ------------------------------------------------------------------------

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use e2e::{check, dist_dir, run, ConfigJson, Setup, TEST_API_KEY};
+use fake_novita::METRICS_PATH;
 use novita_viewer_server::{serve, Config};
 use tokio::sync::oneshot;
 
@@ -84,6 +85,18 @@ async fn the_app_works_through_the_bundled_server_with_no_cors() {
         let requests = t.api.requests();
         let preflights = requests.iter().filter(|r| r.method == "OPTIONS").count();
         check!(t, preflights == 0, "a same-origin call needs no preflight, the API saw {preflights}");
+        // Metrics go through the proxy too (their own path), and draw under its CSP.
+        t.wait_count("metric-chart", 5, Duration::from_secs(20)).await;
+        let requests = t.api.requests();
+        let metrics: Vec<_> = requests.iter().filter(|r| r.path == METRICS_PATH).collect();
+        let metrics_query = format!("instanceId={FULL_ID}&startTime=");
+        check!(
+            t,
+            !metrics.is_empty()
+                && metrics.iter().all(|r| r.query.as_deref().is_some_and(|q| q.starts_with(&metrics_query))),
+            "metrics through the proxy, query unchanged: {:?}",
+            metrics.iter().map(|r| r.query.clone()).collect::<Vec<_>>()
+        );
         let gets: Vec<_> = requests.iter().filter(|r| r.method == "GET").collect();
         check!(t, !gets.is_empty(), "the API stand-in saw no GET through the proxy");
         let expected = format!("Bearer {TEST_API_KEY}");
@@ -96,7 +109,7 @@ async fn the_app_works_through_the_bundled_server_with_no_cors() {
             check!(t, get.origin.is_none(), "the proxy should not forward Origin, it sent {:?}", get.origin);
             check!(
                 t,
-                get.query.as_deref() == Some(&format!("instanceId={FULL_ID}")[..]),
+                get.path == METRICS_PATH || get.query.as_deref() == Some(&format!("instanceId={FULL_ID}")[..]),
                 "the query should pass through unchanged, it was {:?}",
                 get.query
             );

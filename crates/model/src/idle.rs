@@ -46,23 +46,32 @@ impl IdleRule {
         threshold_pct: 5,
         window_mins: 30,
     };
-    /// The thresholds offered, in percent.
-    pub const THRESHOLDS: [u8; 6] = [1, 2, 5, 10, 15, 20];
-    /// The windows offered, in minutes.
-    pub const WINDOWS: [u16; 5] = [15, 30, 60, 120, 240];
+    /// The thresholds offered, as (option value in percent, label).
+    pub const THRESHOLDS: [(&'static str, &'static str); 6] = [
+        ("1", "under 1%"),
+        ("2", "under 2%"),
+        ("5", "under 5%"),
+        ("10", "under 10%"),
+        ("15", "under 15%"),
+        ("20", "under 20%"),
+    ];
+    /// The windows offered, as (option value in minutes, label).
+    pub const WINDOWS: [(&'static str, &'static str); 5] = [
+        ("15", "for 15 min"),
+        ("30", "for 30 min"),
+        ("60", "for 1 h"),
+        ("120", "for 2 h"),
+        ("240", "for 4 h"),
+    ];
 
     /// A threshold as stored or chosen; anything not offered is `None`.
     pub fn parse_threshold(text: &str) -> Option<u8> {
-        IdleRule::THRESHOLDS
-            .into_iter()
-            .find(|t| t.to_string() == text.trim())
+        offered(&IdleRule::THRESHOLDS, text).map(|n| n as u8)
     }
 
     /// A window as stored or chosen; anything not offered is `None`.
     pub fn parse_window(text: &str) -> Option<u16> {
-        IdleRule::WINDOWS
-            .into_iter()
-            .find(|w| w.to_string() == text.trim())
+        offered(&IdleRule::WINDOWS, text).map(|n| n as u16)
     }
 
     fn threshold_tenths(self) -> u16 {
@@ -82,6 +91,17 @@ impl IdleRule {
             now_secs,
         )
     }
+}
+
+/// The number of an option `text` names, if it is one of `choices`.
+fn offered(choices: &[(&str, &str)], text: &str) -> Option<u32> {
+    let text = text.trim();
+    choices
+        .iter()
+        .find(|(value, _)| *value == text)?
+        .0
+        .parse()
+        .ok()
 }
 
 /// The query that looks back a day, to find when idle GPUs went quiet.

@@ -189,8 +189,22 @@ fn settings_read_back_only_offered_values() {
     for bad in ["", "29", "1h", "-30"] {
         assert_eq!(IdleRule::parse_window(bad), None, "{bad:?}");
     }
-    assert!(IdleRule::THRESHOLDS.contains(&RULE.threshold_pct));
-    assert!(IdleRule::WINDOWS.contains(&RULE.window_mins));
+    for (value, label) in IdleRule::THRESHOLDS {
+        let pct = IdleRule::parse_threshold(value).expect("an offered threshold reads back");
+        assert_eq!(label, format!("under {pct}%"));
+    }
+    for (value, label) in IdleRule::WINDOWS {
+        let mins = IdleRule::parse_window(value).expect("an offered window reads back");
+        assert_eq!(
+            label,
+            format!("for {}", duration_words(i64::from(mins) * 60))
+        );
+    }
+    assert!(
+        IdleRule::THRESHOLDS.contains(&("5", "under 5%")),
+        "the default is offered"
+    );
+    assert!(IdleRule::WINDOWS.contains(&("30", "for 30 min")));
 }
 
 #[test]

@@ -7,17 +7,14 @@ use leptos::prelude::*;
 #[component]
 pub fn IdleSettings() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let thresholds = IdleRule::THRESHOLDS
-        .iter()
-        .map(|t| view! { <option value=t.to_string()>{format!("under {t}%")}</option> })
-        .collect_view();
-    let windows = IdleRule::WINDOWS
-        .iter()
-        .map(|w| {
-            let words = instance_model::idle::duration_words(i64::from(*w) * 60);
-            view! { <option value=w.to_string()>{format!("for {words}")}</option> }
-        })
-        .collect_view();
+    let options = |choices: &[(&'static str, &'static str)]| {
+        choices
+            .iter()
+            .map(|(value, label)| view! { <option value=*value>{*label}</option> })
+            .collect_view()
+    };
+    let thresholds = options(&IdleRule::THRESHOLDS);
+    let windows = options(&IdleRule::WINDOWS);
     view! {
         <fieldset class="field idle-settings">
             <legend>"Idle GPUs"</legend>
