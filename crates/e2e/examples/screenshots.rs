@@ -166,10 +166,11 @@ async fn metrics_shots(t: &Session, dir: &Path, readme: bool) {
 
     resize(t, 360, 1400).await;
     open_metrics(t, IDLE_ID, "1h").await;
+    t.wait_for("idle-flag").await;
     scroll_to_metrics(t).await;
     shoot(t, dir, "metrics-narrow").await;
     t.js(FORCE_DARK).await;
     shoot(t, dir, "metrics-narrow-dark").await;
-    t.js("window.scrollTo(0, 0); return true;").await;
+    t.js("document.querySelector('[data-testid=\"idle-flag\"]').scrollIntoView(); return true;").await;
     shoot(t, dir, "idle-flag-narrow-dark").await;
 }
