@@ -121,7 +121,7 @@ pub fn App() -> impl IntoView {
             <h1>"Novita instance viewer"</h1>
         </header>
         <main id="main">
-            {move || state.config_warning().map(|w| view! { <p class="warning" role="alert">{w}</p> })}
+            {move || state.config_warnings().into_iter().map(|w| view! { <p class="warning" role="alert">{w}</p> }).collect_view()}
             // Outside the (closed) Settings panel, so it cannot be missed.
             {move || instance_model::settings::insecure_base_warning(&state.api_base())
                 .map(|w| view! { <p class="warning" role="alert" data-testid="insecure-base">{w}</p> })}

@@ -26,5 +26,5 @@ pub async fn load() -> Result<Config, String> {
     let body = text(&response)
         .await
         .map_err(|()| "config.json could not be read; using the defaults.".to_string())?;
-    parse_config(&body)
+    parse_config(&body).map_err(|e| e.to_string())
 }

@@ -4,6 +4,7 @@
 use super::copy::CopyButton;
 use super::secret::Secret;
 use instance_model::links::{launch, safe_http_url, Launch};
+use instance_model::secrets::mask_credentials;
 use instance_model::{Instance, Jupyter, LogStreams, Ssh, WebTerminal};
 use leptos::prelude::*;
 
@@ -45,8 +46,14 @@ fn Launcher(
         .into_any(),
     };
     let reason = match state {
+        // An address carrying its access (Jupyter's `?token=`) shows it masked, with the whole
+        // address behind the browser's own disclosure; the link itself still works.
         Launch::Ready(url) => {
-            view! { <span class="hint" id=reason_id><code class="wrap">{url}</code></span> }
+            let masked = mask_credentials(&url);
+            let whole = (masked != url).then(|| {
+                view! { <details class="reveal-address"><summary>"Show the whole address"</summary><code class="wrap">{url}</code></details> }
+            });
+            view! { <span class="hint" id=reason_id><code class="wrap">{masked}</code>{whole}</span> }
                 .into_any()
         }
         Launch::Unavailable(why) => {

@@ -1,8 +1,9 @@
-//! Environment variables; values whose key looks secret are masked until revealed.
+//! Environment variables; values whose key looks secret, or that hold credentials (a URL with
+//! a password in it), are masked until revealed.
 
 use super::secret::Secret;
 use instance_model::instance::EnvVar;
-use instance_model::secrets::is_secret_key;
+use instance_model::secrets::is_secret_env;
 use leptos::prelude::*;
 
 #[component]
@@ -18,7 +19,7 @@ pub fn Envs(envs: Memo<Vec<EnvVar>>) -> impl IntoView {
                             each=move || envs.get().into_iter().enumerate()
                             key=|(i, e)| (*i, e.key.clone(), e.value.clone())
                             children=|(_, e)| {
-                                let secret = is_secret_key(&e.key);
+                                let secret = is_secret_env(&e.key, &e.value);
                                 let value = if secret {
                                     view! { <Secret value=e.value.clone() what=format!("value of {}", e.key) /> }.into_any()
                                 } else {

@@ -66,7 +66,7 @@ fn PortRow(port: PortMapping) -> impl IntoView {
     let kind = if port.kind.trim().is_empty() {
         "—".to_string()
     } else {
-        port.kind.to_uppercase()
+        port.kind.to_ascii_uppercase()
     };
     view! {
         <tr data-testid="port-row" data-port=number.clone()>

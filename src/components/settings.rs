@@ -28,7 +28,7 @@ pub fn Settings() -> impl IntoView {
                     ));
                 }
             }
-            Err(e) => problem.set(Some(e)),
+            Err(e) => problem.set(Some(e.to_string())),
         }
     };
     let source = move || match state.api_base_source() {

@@ -53,7 +53,7 @@ pub struct AppState {
     api_base: RwSignal<String>,
     api_base_source: RwSignal<BaseSource>,
     config: RwSignal<Option<Config>>,
-    config_warning: RwSignal<Option<String>>,
+    config_warnings: RwSignal<Vec<String>>,
     current: RwSignal<Option<Current>>,
     pinned: RwSignal<Vec<String>>,
     linked: RwSignal<Vec<String>>,
@@ -99,9 +99,25 @@ impl AppState {
         self.config.get()
     }
 
-    /// A config.json that was there but unusable, in words.
-    pub fn config_warning(&self) -> Option<String> {
-        self.config_warning.get()
+    /// What was wrong with config.json (unusable as a whole, or fields replaced by their
+    /// safe defaults), in words.
+    pub fn config_warnings(&self) -> Vec<String> {
+        self.config_warnings.get()
+    }
+
+    /// Whether action controls are off for everyone (config.json `readOnly`). Read-only until
+    /// config.json has been read, so no control shows before it says otherwise.
+    pub fn read_only(&self) -> bool {
+        self.config.with(|c| c.as_ref().is_none_or(|c| c.read_only))
+    }
+
+    /// Where log streams are opened through: the API base, when config.json says
+    /// `proxyLogs` (the bundled server's `/log-stream/` route); `None` to open them directly.
+    pub fn log_proxy_base(&self) -> Option<String> {
+        let proxy = self
+            .config
+            .with(|c| c.as_ref().is_some_and(|c| c.proxy_logs));
+        proxy.then(|| self.api_base())
     }
 
     /// The instance on screen.
@@ -174,7 +190,7 @@ impl AppState {
             api_base: RwSignal::new(base),
             api_base_source: RwSignal::new(base_source),
             config: RwSignal::new(None),
-            config_warning: RwSignal::new(None),
+            config_warnings: RwSignal::new(Vec::new()),
             current: RwSignal::new(None),
             pinned: RwSignal::new(watched),
             linked: RwSignal::new(Vec::new()),
@@ -240,6 +256,8 @@ impl AppState {
     pub fn apply_config(&self, result: Result<Config, String>) {
         match result {
             Ok(config) => {
+                self.config_warnings
+                    .set(config.warnings.iter().map(ToString::to_string).collect());
                 if let Some(base) = &config.api_base {
                     if self.api_base_source.get_untracked() != BaseSource::User {
                         self.api_base.set(base.clone());
@@ -249,7 +267,7 @@ impl AppState {
                 self.config.set(Some(config));
             }
             Err(warning) => {
-                self.config_warning.set(Some(warning));
+                self.config_warnings.set(vec![warning]);
                 self.config.set(Some(Config::default()));
             }
         }

@@ -8,6 +8,7 @@ use instance_model::address::split_ids;
 use instance_model::idle::IdleRule;
 use instance_model::metrics::query::Window;
 use instance_model::refresh::RefreshSetting;
+use instance_model::settings::normalize_api_base;
 
 const KEY: &str = "novita-viewer.apiKey";
 const API_BASE: &str = "novita-viewer.apiBase";
@@ -40,9 +41,10 @@ pub fn save_key(env: &dyn Env, key: &str, remember: bool) {
     env.save(Store::Local, KEY, key.filter(|_| remember));
 }
 
-/// The API base the user chose in Settings, if any (it wins over config.json).
+/// The API base the user chose in Settings, if any (it wins over config.json). Checked again
+/// as it is read: one saved by an older, looser check (with userinfo, say) is not used.
 pub fn api_base(env: &dyn Env) -> Option<String> {
-    env.load(Store::Local, API_BASE)
+    normalize_api_base(&env.load(Store::Local, API_BASE)?).ok()
 }
 
 pub fn save_api_base(env: &dyn Env, base: Option<&str>) {

@@ -424,3 +424,53 @@ fn config_sets_the_api_base_unless_the_user_chose_one() {
     assert_eq!(untrack(|| state.api_base()), "https://proxy.test");
     assert_eq!(env.stored(Store::Local, "novita-viewer.apiBase"), None);
 }
+
+#[test]
+fn actions_stay_off_until_config_json_has_said_otherwise() {
+    let env = FakeEnv::new();
+    let owner = Owner::new();
+    owner.set();
+    let state = AppState::new(Rc::new(env.clone()));
+    assert!(
+        untrack(|| state.read_only()),
+        "read-only before config.json is read"
+    );
+    state.apply_config(Ok(
+        instance_model::settings::parse_config("{}").expect("an empty config")
+    ));
+    assert!(!untrack(|| state.read_only()));
+    state.apply_config(Ok(instance_model::settings::parse_config(
+        r#"{"readOnly": "yes"}"#,
+    )
+    .expect("a config")));
+    assert!(
+        untrack(|| state.read_only()),
+        "a readOnly that is not a boolean still means read-only"
+    );
+    assert_eq!(untrack(|| state.config_warnings()).len(), 1, "and says so");
+}
+
+#[test]
+fn log_streams_go_through_the_api_base_only_when_config_json_says_so() {
+    let env = FakeEnv::new();
+    let (_owner, state) = page(&env);
+    assert_eq!(untrack(|| state.log_proxy_base()), None);
+    state.apply_config(Ok(instance_model::settings::parse_config(
+        r#"{"apiBase": "", "proxyLogs": true}"#,
+    )
+    .expect("the bundled server's config.json")));
+    assert_eq!(untrack(|| state.log_proxy_base()).as_deref(), Some(""));
+}
+
+#[test]
+fn a_saved_api_base_with_credentials_in_it_is_not_used() {
+    let env = FakeEnv::new().with_stored(
+        Store::Local,
+        "novita-viewer.apiBase",
+        "https://api.novita.ai@evil.example",
+    );
+    let owner = Owner::new();
+    owner.set();
+    let state = AppState::new(Rc::new(env.clone()));
+    assert_eq!(untrack(|| state.api_base()), "https://api.novita.ai");
+}

@@ -171,6 +171,7 @@ async fn metrics_shots(t: &Session, dir: &Path, readme: bool) {
     shoot(t, dir, "metrics-narrow").await;
     t.js(FORCE_DARK).await;
     shoot(t, dir, "metrics-narrow-dark").await;
-    t.js("document.querySelector('[data-testid=\"idle-flag\"]').scrollIntoView(); return true;").await;
+    t.js("document.querySelector('[data-testid=\"idle-flag\"]').scrollIntoView(); return true;")
+        .await;
     shoot(t, dir, "idle-flag-narrow-dark").await;
 }

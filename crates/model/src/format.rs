@@ -179,6 +179,19 @@ pub fn ago(then_ms: f64, now_ms: f64) -> String {
     }
 }
 
+/// `12345` as `12,345`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// "Data kept 7 days after stop" style text for `keepDataDay`.
 pub fn keep_data_days(days: Option<f64>) -> String {
     match days {

@@ -7,8 +7,10 @@
 
 pub mod address;
 pub mod api;
+pub mod backoff;
 pub mod decimal;
 pub mod format;
+pub mod http_url;
 pub mod idle;
 pub mod instance;
 mod lenient;
