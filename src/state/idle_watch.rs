@@ -87,7 +87,10 @@ struct Inner {
     /// The running instance on screen.
     shown: Option<String>,
     watched: HashMap<String, Watched>,
-    in_flight: Vec<(String, Cancel)>,
+    /// The requests on their way: instance, number, guard. The number tells an abandoned
+    /// request that ends late from a newer one for the same instance.
+    in_flight: Vec<(String, u32, Cancel)>,
+    requests_begun: u32,
     timer: Option<Cancel>,
     last_start_ms: f64,
     paused_until_ms: f64,
@@ -115,7 +118,7 @@ impl Inner {
     }
 
     fn is_in_flight(&self, id: &str) -> bool {
-        self.in_flight.iter().any(|(other, _)| other == id)
+        self.in_flight.iter().any(|(other, _, _)| other == id)
     }
 
     /// What to start next: a wanted look back first; then the instance due the longest
@@ -227,7 +230,7 @@ impl AppState {
             // Dropping a guard aborts its request: done outside, after the update.
             let (keep, gone) = std::mem::take(&mut i.in_flight)
                 .into_iter()
-                .partition(|(id, _)| i.is_watched(id));
+                .partition(|(id, _, _)| i.is_watched(id));
             i.in_flight = keep;
             dropped = gone;
         });
@@ -289,23 +292,32 @@ impl AppState {
         };
         let base = self.api_base.get_untracked();
         let (request, answer) = api::metrics::get(&*env, &base, &key, &id, &query);
+        let mut number = 0;
         self.idle.inner.update_value(|i| {
             let entry = i.watched.entry(id.clone()).or_default();
             if kind == Kind::LookBack {
                 entry.wants_look_back = false;
                 entry.looking_back = true;
             }
-            i.in_flight.push((id.clone(), request));
+            i.requests_begun = i.requests_begun.wrapping_add(1);
+            number = i.requests_begun;
+            i.in_flight.push((id.clone(), number, request));
             i.last_start_ms = now_ms;
         });
         let state = *self;
         env.spawn(Box::pin(async move {
             let outcome = answer.await;
-            state.idle_check_done(&id, kind, outcome);
+            state.idle_check_done(&id, number, kind, outcome);
         }));
     }
 
-    fn idle_check_done(&self, id: &str, kind: Kind, outcome: Result<Metrics, ApiError>) {
+    fn idle_check_done(
+        &self,
+        id: &str,
+        number: u32,
+        kind: Kind,
+        outcome: Result<Metrics, ApiError>,
+    ) {
         let now = self.env().now_ms();
         let average = match &outcome {
             Ok(metrics) => Some(metrics.gpu.average().unwrap_or_default()),
@@ -317,8 +329,8 @@ impl AppState {
             .idle
             .inner
             .try_update_value(|i| {
-                let position = i.in_flight.iter().position(|(other, _)| other == id)?;
-                i.in_flight.remove(position).1.disarm();
+                let position = i.in_flight.iter().position(|(_, n, _)| *n == number)?;
+                i.in_flight.remove(position).2.disarm();
                 match pause {
                     Some(error) => {
                         i.failures = i.failures.saturating_add(1);

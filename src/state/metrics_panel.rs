@@ -165,11 +165,11 @@ impl AppState {
         let query = window.query((env.now_ms() / 1000.0) as i64);
         let base = self.api_base.get_untracked();
         let (request, answer) = api::metrics::get(&*env, &base, &key, &id, &query);
-        live.begin(request);
+        let number = live.begin(request);
         let state = *self;
         env.spawn(Box::pin(async move {
             let outcome = answer.await;
-            if !live.end() {
+            if !live.end(number) {
                 return; // abandoned: closed, another instance or window, or disposed
             }
             let now = state.env().now_ms();

@@ -331,6 +331,27 @@ fn switching_the_window_asks_for_it_at_once_and_remembers_it() {
 }
 
 #[test]
+fn an_abandoned_fetch_ending_late_does_not_take_the_place_of_the_one_after_it() {
+    let env = FakeEnv::new();
+    let (_owner, state) = running_on_screen(&env, "run1");
+    state.set_metrics_open(true);
+    let hour = metrics_open(&env)[0].clone();
+    // Switched while the hour is on its way: the hour's request is aborted, and its task ends
+    // (with a network error) only after the 6 h request has started.
+    state.set_metrics_window(Window::Hours6);
+    env.run();
+    assert!(env.was_aborted(hour.index));
+    let six = metrics_open(&env)[0].clone();
+    assert_eq!(six.interval, 120);
+    reply(&env, &six, &|_| 3.0);
+    assert_eq!(panel_phase(&state), Phase::Ready, "the 6 h answer is taken");
+    let window = state
+        .metrics_live()
+        .with_data_untracked(|d| d.map(|c| c.window));
+    assert_eq!(window, Some(Window::Hours6));
+}
+
+#[test]
 fn a_failed_fetch_is_kept_in_the_panel_and_retried_with_back_off() {
     let env = FakeEnv::new();
     let (_owner, state) = running_on_screen(&env, "run1");
@@ -562,6 +583,29 @@ fn instances_that_stop_are_forgotten_and_never_asked_about_again() {
     assert_eq!(untrack(|| state.idle_for("a")), None);
     env.advance(3_600_000.0);
     assert_eq!(metrics_sent(&env).len(), 2, "never asked again");
+}
+
+#[test]
+fn a_check_abandoned_and_ending_late_does_not_take_the_place_of_the_next() {
+    let env = FakeEnv::new();
+    let (_owner, state) = page(&env);
+    state.watch_idle(vec!["a".into()]);
+    let first = metrics_open(&env)[0].clone();
+    env.advance(2_000.0);
+    // Stopped and started again between two lists: the first check is abandoned, a second
+    // starts, and only then does the first end (aborted).
+    state.watch_idle(vec![]);
+    state.watch_idle(vec!["a".into()]);
+    env.run();
+    assert!(env.was_aborted(first.index));
+    let open = metrics_open(&env);
+    assert_eq!(open.len(), 1, "{open:?}");
+    reply(&env, &open[0], &|_| 80.0);
+    assert_eq!(
+        untrack(|| state.idle_for("a")).map(|s| s.verdict),
+        Some(Verdict::Busy),
+        "the second check's answer is taken, and the abort paused nothing"
+    );
 }
 
 #[test]

@@ -568,10 +568,15 @@ async fn on_a_phone_the_panel_starts_closed_and_fetches_only_once_opened() {
         t.js("document.querySelector('[data-testid=\"metrics\"] summary').click(); return true;").await;
         wait_asked(&t, "once opened", |a| a.id == RUNNING_ID && a.is_panel(3_600, 15)).await;
         t.wait_count("metric-chart", 5, SLOW).await;
-        let width = t
-            .js("return document.querySelector('[data-testid=\"metric-chart\"]').getBoundingClientRect().width;")
+        // Some engines keep a window wider than asked (Firefox: about 450 px): what matters is
+        // that the chart fits the page, with no sideways scrolling.
+        let fits = t
+            .js("const w = document.querySelector('[data-testid=\"metric-chart\"]').getBoundingClientRect().width; \
+                 const page = document.documentElement; \
+                 return [w, page.clientWidth, page.scrollWidth];")
             .await;
-        check!(t, width.as_f64().is_some_and(|w| w > 200.0 && w <= 360.0), "a chart fits the phone: {width}");
+        let n = |i: usize| fits.get(i).and_then(Value::as_f64).unwrap_or(0.0);
+        check!(t, n(0) > 200.0 && n(0) <= n(1) && n(2) <= n(1), "a chart fits the phone's page: {fits}");
     })
     .await;
 }
