@@ -25,7 +25,7 @@ fn is_wide_screen() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-/// Local time minus UTC in minutes, as the browser knows it now.
+/// Local time minus UTC in minutes at `at_ms`, as the browser knows it.
 fn utc_offset_minutes(at_ms: f64) -> i32 {
     -(js_sys::Date::new(&JsValue::from_f64(at_ms)).get_timezone_offset() as i32)
 }
