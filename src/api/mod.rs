@@ -1,11 +1,13 @@
 //! The one client of the Novita API. Each call family has its file (`instance.rs`: Get
-//! Instance, `actions.rs`: start, stop, restart, delete), building its URL with the model and reading its answer with the model; all of
-//! them send through [`call`], which puts the key in the `Authorization` header and nowhere
-//! else, and turns every failure into one [`ApiError`](instance_model::ApiError), whose
-//! variants are the error kinds of CONTRACT.md.
+//! Instance; `actions.rs`: start, stop, restart, delete; `metrics.rs`: Get Metrics), building
+//! its URL with the model and reading its answer with the model; all of them send through
+//! [`call`], which puts the key in the `Authorization` header and nowhere else, and turns
+//! every failure into one [`ApiError`](instance_model::ApiError), whose variants are the
+//! error kinds of CONTRACT.md.
 
 pub mod actions;
 pub mod instance;
+pub mod metrics;
 
 use crate::state::env::{Cancel, Env, HttpRequest, HttpResponse, Task};
 use instance_model::api::{classify_failure, TIMEOUT_SECS};

@@ -1,5 +1,5 @@
-//! The instance on screen: freshness and controls, overview, status history, connect, ports,
-//! volumes, environment, raw JSON. Every part reads a memo of just what it shows, so a
+//! The instance on screen: freshness and controls, overview, status history, metrics, connect,
+//! ports, volumes, environment, raw JSON. Every part reads a memo of just what it shows, so a
 //! refresh that changes nothing changes nothing but the "as of" line.
 
 use super::connect::Connect;
@@ -63,7 +63,11 @@ pub fn InstanceView(tracker: Tracker) -> impl IntoView {
             <RefreshFailed tracker=tracker />
             <Overview instance=instance />
             <InstanceActions tracker=tracker />
-            <Timeline tracker=tracker />
+            // One child with the timeline: another child would cost the wasm a new view type.
+            <>
+                <Timeline tracker=tracker />
+                <super::metrics::MetricsPanel />
+            </>
             <section class="card" aria-labelledby="connect-h">
                 <h3 id="connect-h">"Connect"</h3>
                 <Connect instance=instance />

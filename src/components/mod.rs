@@ -10,6 +10,7 @@ pub mod instance;
 pub mod instance_view;
 pub mod load_form;
 pub mod logs;
+pub mod metrics;
 pub mod overview;
 pub mod ports;
 pub mod raw_json;

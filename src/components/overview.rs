@@ -79,6 +79,8 @@ pub fn Overview(instance: Memo<Instance>) -> impl IntoView {
                 <div role="status" class="badge-region">
                     <StatusBadge status=Signal::derive(move || instance.with(|i| i.status.clone()))
                         tone=Signal::derive(move || instance.with(Instance::tone)) />
+                    // The Stop action belongs beside the idle flag once actions exist.
+                    <super::metrics::IdleFlag />
                 </div>
             </div>
             <p class="instance-id">"ID " <code>{id}</code> <CopyButton text=id what="instance ID" /></p>

@@ -1,6 +1,7 @@
 //! What the page holds, shared through context: the key and settings, what is on screen, the
-//! watch list, one [`Tracker`] per instance being looked at, and the actions on instances
-//! (`actions.rs`). Components read the public
+//! watch list, one [`Tracker`] per instance being looked at, the actions on instances
+//! (`actions.rs`), the metrics panel of the instance on screen (`metrics_panel.rs`) and the
+//! idle watch (`idle_watch.rs`). Components read the public
 //! read-only signals and call the methods here, which are the only place that changes them,
 //! so the rules (a new load clears an old error, the address bar follows the instance, shown
 //! and watched instances keep themselves fresh, nothing else does) live in one place.
@@ -10,19 +11,24 @@
 
 pub mod actions;
 pub mod env;
+pub mod idle_watch;
 pub mod live;
+pub mod metrics_panel;
 mod saved;
 pub mod tracker;
 mod trackers;
 
 use crate::demo;
 use env::{Cancel, Env};
+use idle_watch::IdleWatch;
 use instance_model::address::{self, View};
+use instance_model::metrics::query::Window;
 use instance_model::refresh::RefreshSetting;
 use instance_model::settings::{Config, DEFAULT_API_BASE};
 use instance_model::Status;
 use leptos::prelude::*;
 use live::Rules;
+use metrics_panel::MetricsPanel;
 use std::rc::Rc;
 pub use tracker::Tracker;
 use trackers::Trackers;
@@ -63,6 +69,8 @@ pub struct AppState {
     /// Whether the tab is visible (refresh pauses while it is not). Nothing shows it.
     visible: StoredValue<bool>,
     trackers: StoredValue<Trackers>,
+    metrics: MetricsPanel,
+    idle: IdleWatch,
     /// The pending disposal of trackers no longer wanted.
     sweep: StoredValue<Option<Cancel>, LocalStorage>,
     env: StoredValue<Rc<dyn Env>, LocalStorage>,
@@ -172,6 +180,8 @@ impl AppState {
         let user_base = saved::api_base(&*env);
         let watched = saved::watched(&*env);
         let refresh = saved::refresh_setting(&*env).unwrap_or(RefreshSetting::DEFAULT);
+        let metrics_window = saved::metrics_window(&*env).unwrap_or(Window::DEFAULT);
+        let idle_rule = saved::idle_rule(&*env);
         let base_source = if user_base.is_some() {
             BaseSource::User
         } else {
@@ -204,6 +214,8 @@ impl AppState {
             now_ms: RwSignal::new(now),
             visible: StoredValue::new(true),
             trackers: StoredValue::new(trackers),
+            metrics: MetricsPanel::new(metrics_window),
+            idle: IdleWatch::new(idle_rule),
             sweep: StoredValue::new_local(None),
             env: StoredValue::new_local(env),
             actions: actions::Actions::new(),
@@ -308,6 +320,8 @@ impl AppState {
                     t.fetch(*self);
                 }
             }
+            self.sync_metrics();
+            self.pump_idle();
         }
     }
 
@@ -349,6 +363,9 @@ impl AppState {
                 t.reschedule(*self);
             }
         }
+        // Metrics catch up only when a refresh is due: they change slowly.
+        self.reschedule_metrics();
+        self.pump_idle();
     }
 
     // --- what is on screen ---------------------------------------------------------------
@@ -526,6 +543,7 @@ impl AppState {
                 unwanted = true;
             }
         }
+        self.follow_current();
         if unwanted {
             let state = *self;
             let sweep = self

@@ -90,12 +90,12 @@ impl Tracker {
         let env = state.env();
         let base = state.api_base.get_untracked();
         let (request, answer) = instance::get(&*env, &base, &key, &id);
-        self.live.begin(request);
+        let number = self.live.begin(request);
         let tracker = *self;
         env.spawn(Box::pin(async move {
             let outcome = answer.await;
             // Abandoned (another load, or no longer watched) or disposed meanwhile.
-            if !tracker.live.end() {
+            if !tracker.live.end(number) {
                 return;
             }
             match outcome {
@@ -134,6 +134,7 @@ impl Tracker {
             }
         }
         self.live.succeed(fetched, now);
+        state.follow_current();
         self.reschedule(state);
     }
 

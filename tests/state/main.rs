@@ -6,6 +6,7 @@
 
 mod actions;
 mod fake_env;
+mod metrics;
 
 use fake_env::FakeEnv;
 use instance_model::settings::Config;
@@ -177,6 +178,21 @@ fn a_first_load_that_fails_is_a_failure_with_no_data() {
 }
 
 #[test]
+fn an_abandoned_load_ending_late_does_not_take_the_place_of_the_next_one() {
+    let env = FakeEnv::new();
+    let (_owner, state) = page(&env);
+    state.load("abc");
+    state.load("xyz");
+    // Back to abc before its tracker is swept: its first request was abandoned, and ends
+    // (aborted) only after the new one has started.
+    state.load("abc");
+    env.run();
+    answer(&env, "abc", "running");
+    assert_eq!(phase(&state, "abc"), Some(Phase::Ready));
+    assert_eq!(status_of(&state, "abc").as_deref(), Some("running"));
+}
+
+#[test]
 fn retry_after_is_never_undercut() {
     let env = FakeEnv::new();
     let (_owner, state) = page(&env);
@@ -250,7 +266,7 @@ fn pinning_watches_an_instance_and_unpinning_disposes_its_tracker() {
     assert_eq!(state.tracker_count(), 1);
     // A handle kept past disposal (a view that has not gone yet) reads nothing and does
     // not panic.
-    assert!(!other.live.end());
+    assert!(!other.live.end(1));
     env.advance(600_000.0);
     assert_eq!(requests_for(&env, "other"), 1, "no more requests for it");
 }

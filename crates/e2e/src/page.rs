@@ -413,7 +413,7 @@ impl Session {
     /// [`Session::announced`]).
     pub async fn record_announcements(&self) {
         self.js("window.__announced = []; \
-             const region = document.querySelector('[aria-live=\"polite\"]'); \
+             const region = document.querySelector('[data-testid=\"announcer\"]'); \
              new MutationObserver(() => { const text = region.textContent.trim(); \
                if (text) window.__announced.push(text); }) \
              .observe(region, { childList: true, subtree: true, characterData: true }); \

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use e2e::{check, run, Setup, TEST_API_KEY};
+use fake_novita::METRICS_PATH;
 
 const FULL_ID: &str = "7f3e2a9c1b4d5e60";
 
@@ -47,6 +48,20 @@ async fn the_app_works_through_the_bundled_server_with_no_cors() {
             preflights == 0,
             "a same-origin call needs no preflight, the API saw {preflights}"
         );
+        // Metrics go through the proxy too (their own path), and draw under its CSP.
+        t.wait_count("metric-chart", 5, Duration::from_secs(20)).await;
+        let requests = t.api.requests();
+        let metrics: Vec<_> = requests.iter().filter(|r| r.path == METRICS_PATH).collect();
+        let metrics_query = format!("instanceId={FULL_ID}&startTime=");
+        check!(
+            t,
+            !metrics.is_empty()
+                && metrics
+                    .iter()
+                    .all(|r| r.query.as_deref().is_some_and(|q| q.starts_with(&metrics_query))),
+            "metrics through the proxy, query unchanged: {:?}",
+            metrics.iter().map(|r| r.query.clone()).collect::<Vec<_>>()
+        );
         let gets: Vec<_> = requests.iter().filter(|r| r.method == "GET").collect();
         check!(
             t,
@@ -68,22 +83,31 @@ async fn the_app_works_through_the_bundled_server_with_no_cors() {
             );
             check!(
                 t,
-                get.query.as_deref() == Some(&format!("instanceId={FULL_ID}")[..]),
+                get.path == METRICS_PATH || get.query.as_deref() == Some(&format!("instanceId={FULL_ID}")[..]),
                 "the query should pass through unchanged, it was {:?}",
                 get.query
             );
         }
-        let through_the_site = t
-            .site
-            .requests()
-            .into_iter()
+        let site = t.site.requests();
+        let through_the_site = site
+            .iter()
             .filter(|r| r.starts_with("/gpu-instance/openapi/"))
+            .count();
+        let instance_gets = gets.iter().filter(|g| g.path != METRICS_PATH).count();
+        check!(
+            t,
+            through_the_site == instance_gets,
+            "every API call should go through the page's own origin ({through_the_site} of {instance_gets})"
+        );
+        let metrics_through_the_site = site
+            .iter()
+            .filter(|r| r.starts_with("/openapi/v1/metrics/"))
             .count();
         check!(
             t,
-            through_the_site == gets.len(),
-            "every API call should go through the page's own origin ({through_the_site} of {})",
-            gets.len()
+            metrics_through_the_site >= metrics.len(),
+            "metrics calls go through the page's own origin too ({metrics_through_the_site} of {})",
+            metrics.len()
         );
 
         // An API failure comes back through the proxy as the same error kind.

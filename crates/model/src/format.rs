@@ -21,7 +21,7 @@ pub fn expiry(end_time: &str) -> Expiry {
     if raw.is_empty() {
         return Expiry::NotReported;
     }
-    let Some(n) = crate::lenient::parse_number(raw) else {
+    let Some(n) = crate::decimal::parse(raw) else {
         return Expiry::Unreadable(raw.to_string());
     };
     if !n.is_finite() {
@@ -141,37 +141,9 @@ pub fn gigabytes(size: Option<f64>) -> String {
     }
 }
 
-/// A number without a pointless ".0", at most two decimals (rounded half away from zero).
-///
-/// Written with integers: formatting an `f64` would put Rust's float formatting in the wasm,
-/// about 8 KB gzipped, for this one function.
+/// A number without a pointless ".0", at most two decimals (see [`crate::decimal::format`]).
 pub fn number(n: f64) -> String {
-    if !n.is_finite() {
-        return match n {
-            _ if n.is_nan() => "NaN",
-            _ if n > 0.0 => "inf",
-            _ => "-inf",
-        }
-        .into();
-    }
-    let hundredths = (n * 100.0).round();
-    if hundredths.abs() >= 9e18 {
-        // Past what an i64 of hundredths holds, two decimals mean nothing: the whole part.
-        return format!("{}", n as i64);
-    }
-    let hundredths = hundredths as i64;
-    let (whole, cents) = (hundredths / 100, (hundredths % 100).abs());
-    // -0.5 has a whole part of 0, which carries no sign of its own.
-    let sign = if hundredths < 0 && whole == 0 {
-        "-"
-    } else {
-        ""
-    };
-    match cents {
-        0 => format!("{whole}"),
-        c if c % 10 == 0 => format!("{sign}{whole}.{}", c / 10),
-        c => format!("{sign}{whole}.{c:02}"),
-    }
+    crate::decimal::format(n)
 }
 
 /// A text field, or "—" when the API sent nothing.
@@ -187,9 +159,9 @@ pub fn or_dash(s: &str) -> &str {
 pub fn memory(raw: &str) -> String {
     match raw.trim() {
         "" => "—".into(),
-        m => match crate::lenient::parse_number(m) {
-            Some(n) if n.is_finite() => format!("{} GB", number(n)),
-            _ => m.to_string(),
+        m => match crate::decimal::parse(m) {
+            Some(n) => format!("{} GB", number(n)),
+            None => m.to_string(),
         },
     }
 }

@@ -20,44 +20,12 @@ pub fn string(v: Option<&Value>) -> String {
     }
 }
 
-/// A number written as text: "64", " 8 ", "12.5", "-1", "1e3", "+5", ".5", "007". Read by
-/// serde_json's number reader, which the app carries anyway (Rust's `str::parse::<f64>` would
-/// add a second float parser to the wasm, about 3 KB gzipped). `None` when it is no number.
-pub fn parse_number(text: &str) -> Option<f64> {
-    let t = text.trim();
-    let t = t.strip_prefix('+').unwrap_or(t);
-    let (sign, digits) = match t.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", t),
-    };
-    let mantissa = digits.split(['e', 'E']).next().unwrap_or("");
-    if !digits.starts_with(|c: char| c.is_ascii_digit() || c == '.')
-        || !mantissa.contains(|c: char| c.is_ascii_digit())
-    {
-        return None;
-    }
-    // JSON wants no leading zeros and a digit on both sides of the point.
-    let digits = digits.trim_start_matches('0');
-    let mut json = String::from(sign);
-    if !digits.starts_with(|c: char| c.is_ascii_digit()) {
-        json.push('0');
-    }
-    json.push_str(digits);
-    if json.ends_with('.') {
-        json.push('0');
-    }
-    match serde_json::from_str::<Value>(&json) {
-        Ok(Value::Number(n)) => n.as_f64(),
-        _ => None,
-    }
-}
-
 /// A non-negative number field: numbers, and strings holding a number ("64", " 8 ", "12.5").
 /// Empty, negative, non-finite or unreadable values become `None` ("not reported").
 pub fn number(v: Option<&Value>) -> Option<f64> {
     let parsed = match v? {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => parse_number(s),
+        Value::String(s) => crate::decimal::parse(s),
         _ => None,
     };
     parsed.filter(|n| n.is_finite() && *n >= 0.0)
