@@ -2,6 +2,9 @@
 # Installs what building and testing the app needs, skipping whatever is already there, so a
 # second run takes seconds. Everything comes from crates.io, npm or Debian: the machines here
 # reach nothing else (see ../shared/TOOLCHAIN.md for why each step is done this way).
+#
+# `scripts/setup.sh --build-only` installs only what building the app needs (steps 1-4), for a
+# machine that deploys the app without testing it (deploy/github-pages.yml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +13,17 @@ die() { printf '\033[1;31m[setup] %s\033[0m\n' "$*" >&2; exit 1; }
 
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
+GECKODRIVER_VERSION=0.37.1
+# Where Debian's webkit2gtk-driver expects the browser (the e2e harness uses the same path).
+WEBKIT_MINIBROWSER=/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser
 export PATH="$HOME/.cargo/bin:$PATH"
+
+BUILD_ONLY=
+case "${1:-}" in
+  "") ;;
+  --build-only) BUILD_ONLY=1 ;;
+  *) die "unknown option ${1}: the only one is --build-only" ;;
+esac
 
 command -v cargo >/dev/null || die "cargo is not installed: this project needs a Rust toolchain (rustup)."
 
@@ -50,6 +63,11 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
   as_root npm install -g "binaryen@$BINARYEN_VERSION"
 fi
 
+if [ -n "$BUILD_ONLY" ]; then
+  say "build tools ready: $(trunk --version), wasm-bindgen $WBG_VERSION, $(wasm-opt --version | head -1)"
+  exit 0
+fi
+
 # 5. Chromium and its driver, from Debian, for the browser tests and screenshots.
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   say "installing chromium and chromium-driver"
@@ -57,7 +75,27 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-# 6. nginx, for the test that runs deploy/nginx.conf (crates/server/tests/nginx.rs), and openssl
+# 6. Firefox ESR and WebKitGTK for the browser tests in the other two engines (README, "Tests").
+#    Firefox's WebDriver, geckodriver, comes from crates.io (npm's package of that name downloads
+#    a binary from elsewhere, which fails here). WebKitGTK's driver, WebKitWebDriver, drives its
+#    MiniBrowser, which has no headless mode: the tests run it on an Xvfb display of their own.
+if [ ! -x /usr/bin/firefox-esr ]; then
+  say "installing firefox-esr"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null
+fi
+if [ "$(geckodriver --version 2>/dev/null | awk 'NR == 1 {print $2}')" != "$GECKODRIVER_VERSION" ]; then
+  say "installing geckodriver $GECKODRIVER_VERSION (builds in about 2 minutes)"
+  cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked
+fi
+if [ ! -x /usr/bin/WebKitWebDriver ] || [ ! -x "$WEBKIT_MINIBROWSER" ] || [ ! -x /usr/bin/Xvfb ]; then
+  say "installing webkit2gtk-driver and xvfb"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq webkit2gtk-driver xvfb >/dev/null
+fi
+[ -x "$WEBKIT_MINIBROWSER" ] || die "WebKitGTK's MiniBrowser is not at $WEBKIT_MINIBROWSER after installing webkit2gtk-driver"
+
+# 7. nginx, for the test that runs deploy/nginx.conf (crates/server/tests/nginx.rs), and openssl
 #    for the certificates that test makes. The test starts its own nginx; the package's must not
 #    start (it would hold port 80): Debian's package starts it unless policy-rc.d says no, so
 #    where no policy-rc.d exists (container images usually have one), one is put in place for
@@ -82,4 +120,5 @@ if [ ! -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null; then
 fi
 [ -x /usr/sbin/nginx ] || die "nginx is not at /usr/sbin/nginx after installing it"
 
-say "toolchain ready: $(trunk --version), wasm-bindgen $WBG_VERSION, $(wasm-opt --version | head -1), $(/usr/bin/chromium --version 2>/dev/null | head -1)"
+say "toolchain ready: $(trunk --version), wasm-bindgen $WBG_VERSION, $(wasm-opt --version | head -1)"
+say "browsers: $(/usr/bin/chromium --version 2>/dev/null | head -1); $(/usr/bin/firefox-esr --version 2>/dev/null | head -1), geckodriver $GECKODRIVER_VERSION; WebKitGTK $(dpkg-query -W -f '${Version}' libwebkit2gtk-4.1-0 2>/dev/null)"

@@ -18,6 +18,7 @@ pub mod demo;
 pub mod state;
 
 use browser::{config, page, WebEnv};
+use components::confirm_dialog::ConfirmDialog;
 use components::error_panel::ErrorPanel;
 use components::fleet::FleetScreen;
 use components::instance_view::InstanceView;
@@ -30,25 +31,42 @@ use state::live::Phase;
 use state::{AppState, Screen, Tracker};
 use std::rc::Rc;
 use std::time::Duration;
+use wasm_bindgen::JsCast;
 
 /// The instance on screen: its full view once it has data; meanwhile a loading line (or
 /// nothing, when the error panel or the form's hint explains).
+///
+/// The full view is mounted once, when the data first comes (data stays through failed
+/// refreshes, so it never goes), rather than switched by a reactive closure: that way the wasm
+/// carries no code to patch the whole view in place, which it would never do anyway.
 #[component]
 fn Current(tracker: Tracker) -> impl IntoView {
     let phase = tracker.live.phase();
-    let has_data = Memo::new(move |_| phase.get().has_data());
     let id = tracker.id();
-    move || {
-        if has_data.get() {
-            view! { <InstanceView tracker=tracker /> }.into_any()
-        } else if phase.get() == Phase::Loading {
-            view! {
-                <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>" Loading " <code>{id.clone()}</code> "…"</p>
-            }
-            .into_any()
-        } else {
-            ().into_any()
+    let slot = NodeRef::<leptos::html::Div>::new();
+    // Under this component's owner, not the effect's (whose re-runs would dispose of it), and
+    // unmounted when this component goes.
+    let owner = Owner::current().unwrap_or_default();
+    let shown = StoredValue::new_local(None::<Box<dyn std::any::Any>>);
+    on_cleanup(move || shown.set_value(None));
+    Effect::new(move |_| {
+        if shown.with_value(Option::is_some) || !phase.get().has_data() {
+            return;
         }
+        if let Some(slot) = slot.get() {
+            let view = owner.with(|| {
+                leptos::mount::mount_to(slot.unchecked_into(), move || {
+                    view! { <InstanceView tracker=tracker /> }
+                })
+            });
+            shown.set_value(Some(Box::new(view)));
+        }
+    });
+    view! {
+        <div class="current" node_ref=slot></div>
+        {move || (phase.get() == Phase::Loading).then(|| view! {
+            <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>" Loading " <code>{id.clone()}</code> "…"</p>
+        })}
     }
 }
 
@@ -143,7 +161,7 @@ pub fn App() -> impl IntoView {
             <nav>{to_fleet}</nav>
         </header>
         <main id="main">
-            {move || state.config_warning().map(|w| view! { <p class="warning" role="alert">{w}</p> })}
+            {move || state.config_warnings().into_iter().map(|w| view! { <p class="warning" role="alert">{w}</p> }).collect_view()}
             // Outside the (closed) Settings panel, so it cannot be missed.
             {move || instance_model::settings::insecure_base_warning(&state.api_base())
                 .map(|w| view! { <p class="warning" role="alert" data-testid="insecure-base">{w}</p> })}
@@ -153,6 +171,7 @@ pub fn App() -> impl IntoView {
             <ErrorPanel />
             {body}
         </main>
+        <ConfirmDialog />
         <div class="sr-only" aria-live="polite" aria-atomic="true" data-testid="announcer">
             {move || state.announcement()}
         </div>

@@ -1,8 +1,9 @@
 //! The browser around the page: the [`WebEnv`] the state runs on (clock, timers, `fetch`,
 //! storage, the address bar, notifications), `config.json`, the tab's title and favicon,
-//! visibility and shortcuts, and saving files.
+//! visibility and shortcuts, saving files, and the few DOM helpers for what is drawn by hand.
 
 pub mod config;
+pub mod dom;
 pub mod notify;
 pub mod page;
 pub mod save_file;

@@ -56,7 +56,7 @@ pub fn on_visibility_change(f: impl Fn(bool) + 'static) {
 }
 
 /// `r` refreshes, `/` focuses the fleet's search box (or, with no fleet on screen, the
-/// instance ID field); neither while typing in a field or with a modifier held.
+/// instance ID field); neither while typing in a field, in a dialog, or with a modifier held.
 pub fn shortcut(state: AppState, ev: &web_sys::KeyboardEvent) {
     if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.default_prevented() {
         return;
@@ -66,7 +66,11 @@ pub fn shortcut(state: AppState, ev: &web_sys::KeyboardEvent) {
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .is_some_and(|el| {
             matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                || el.closest("[contenteditable]").ok().flatten().is_some()
+                || el
+                    .closest("[contenteditable],dialog")
+                    .ok()
+                    .flatten()
+                    .is_some()
         });
     if typing {
         return;

@@ -4,6 +4,7 @@
 use super::copy::CopyButton;
 use super::secret::Secret;
 use instance_model::links::{launch, safe_http_url, Launch};
+use instance_model::secrets::mask_credentials;
 use instance_model::{Instance, Jupyter, LogStreams, Ssh, WebTerminal};
 use leptos::prelude::*;
 
@@ -24,17 +25,27 @@ fn Launcher(
         Launch::Unavailable(why) => (None, Some(why)),
     };
     let ready = url.is_some();
+    // An address carrying its access (Jupyter's `?token=`) shows it masked, with the whole
+    // address behind the browser's own disclosure; the link itself still works.
+    let masked = url.as_deref().map(mask_credentials);
+    let whole = url
+        .clone()
+        .filter(|u| masked.as_deref() != Some(u.as_str()));
     view! {
         <div class="launcher">
             <a class=if ready { "button primary" } else { "button disabled" } data-testid=testid
-                data-running=running.to_string() href=url.clone()
+                data-running=running.to_string() href=url
                 target=ready.then_some("_blank") rel=ready.then_some("noopener noreferrer")
                 role=(!ready).then_some("link") aria-disabled=(!ready).then_some("true")
                 aria-describedby=reason_id.clone()>
                 {label}{ready.then_some(view! { <span class="sr-only">" (opens in a new tab)"</span> })}
             </a>
             <span class=if ready { "hint" } else { "hint warn" } id=reason_id>
-                {url.map(|url| view! { <code class="wrap">{url}</code> })}{why}
+                {masked.map(|m| view! { <code class="wrap">{m}</code> })}
+                {whole.map(|u| view! {
+                    <details class="reveal-address"><summary>"Show the whole address"</summary><code class="wrap">{u}</code></details>
+                })}
+                {why}
             </span>
         </div>
     }

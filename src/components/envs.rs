@@ -1,5 +1,5 @@
-//! Environment variables; values whose key looks secret are masked until revealed, and can be
-//! copied without being revealed. A long table (`long_table.rs`), like the ports: the value of
+//! Environment variables; values whose key looks secret, or that hold credentials (a URL with
+//! a password in it), are masked until revealed, and can be copied without being revealed. A long table (`long_table.rs`), like the ports: the value of
 //! a secret is never in the page until its Show button is pressed (the row holds the mask; the
 //! value is read from the instance when shown or copied).
 
@@ -7,7 +7,7 @@ use super::copy::{copy_button, copy_text, flash_copied};
 use super::long_table::{add, closest, el, fingerprint, row, set, DrawRows, LongTable, RowClick};
 use crate::state::AppState;
 use instance_model::instance::EnvVar;
-use instance_model::secrets::{is_secret_key, mask};
+use instance_model::secrets::{is_secret_env, mask};
 use instance_model::Instance;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -34,7 +34,7 @@ fn secret(e: &EnvVar) -> Option<Element> {
 }
 
 fn env_row(pos: usize, e: &EnvVar) -> Option<Element> {
-    let is_secret = is_secret_key(&e.key);
+    let is_secret = is_secret_env(&e.key, &e.value);
     let tr = row(pos, "env-row")?;
     set(&tr, "data-secret", if is_secret { "true" } else { "false" });
     let name = el("th", "", "")?;

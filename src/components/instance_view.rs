@@ -1,10 +1,11 @@
-//! The instance on screen: freshness and controls, overview, status history, connect, ports,
-//! volumes, environment, raw JSON. Every part reads a memo of just what it shows, so a
+//! The instance on screen: freshness and controls, overview, status history, metrics, connect,
+//! ports, volumes, environment, raw JSON. Every part reads a memo of just what it shows, so a
 //! refresh that changes nothing changes nothing but the "as of" line.
 
 use super::connect::Connect;
 use super::envs::Envs;
 use super::freshness::{AsOf, RefreshControls, RefreshFailed};
+use super::instance::actions::InstanceActions;
 use super::overview::Overview;
 use super::ports::Ports;
 use super::raw_json::RawJson;
@@ -68,7 +69,12 @@ pub fn InstanceView(tracker: Tracker) -> impl IntoView {
             </div>
             <RefreshFailed phase=live.phase() failure=live.failure_signal() />
             <Overview instance=instance />
-            <Timeline tracker=tracker />
+            <InstanceActions tracker=tracker />
+            // One child with the timeline: another child would cost the wasm a new view type.
+            <>
+                <Timeline tracker=tracker />
+                <super::metrics::MetricsPanel />
+            </>
             <section class="card" aria-labelledby="connect-h">
                 <h3 id="connect-h">"Connect"</h3>
                 <Connect instance=instance />

@@ -10,9 +10,10 @@
 
 mod stream;
 
+use instance_model::format::thousands;
 use instance_model::logs::{
-    download_file_name, download_url, dropped_notice, offset_label, stream_url, thousands, LogKind,
-    LogSource, StreamPhase, DEFAULT_TAIL, MAX_LINES, TAIL_CHOICES,
+    download_file_name, download_url, dropped_notice, offset_label, stream_url, LogKind, LogSource,
+    StreamPhase, DEFAULT_TAIL, MAX_LINES, TAIL_CHOICES,
 };
 use instance_model::LogStreams;
 use leptos::prelude::*;
@@ -42,15 +43,18 @@ async fn download(url: String, file_name: String) -> Result<(), String> {
     crate::browser::save_file::save_blob(&blob, &file_name).map_err(|e| e.to_string())
 }
 
+/// The panel for one instance's `logs`.
+///
+/// When `config.json` says `"proxyLogs": true` (the bundled server's does), every log address
+/// (http or https) is opened through the server's `{apiBase}/log-stream/...` route; otherwise
+/// only `https:` addresses are opened, at their own addresses.
 #[component]
 pub fn LogsPanel(instance_id: String, logs: Option<LogStreams>, demo: bool) -> impl IntoView {
-    let logs = logs.unwrap_or_default();
-    let sources = StoredValue::new([
-        LogSource::new(&logs.system_log_address, logs.is_running),
-        LogSource::new(&logs.instance_log_address, logs.is_running),
-    ]);
+    let state = expect_context::<crate::state::AppState>();
+    let logs = StoredValue::new(logs.unwrap_or_default());
     let source = move |kind: LogKind| {
-        sources.with_value(|s| s[usize::from(kind == LogKind::Instance)].clone())
+        let proxy = state.log_proxy_base();
+        logs.with_value(|l| LogSource::of(l, kind, proxy.as_deref()))
     };
     let stream = LogStream::new();
     let LogStream {

@@ -239,8 +239,13 @@ impl Drawn {
         if spacers != self.spacer_px {
             self.spacer_px = spacers;
             for (spacer, px) in [(&self.before, spacers.0), (&self.after, spacers.1)] {
-                if let Some(td) = spacer.first_element_child() {
-                    set(&td, "style", &format!("height:{px}px"));
+                // Through the CSSOM, never a `style` attribute: the page's Content-Security-Policy
+                // has no 'unsafe-inline' for styles.
+                let cell = spacer
+                    .first_element_child()
+                    .and_then(|td| td.dyn_into::<HtmlElement>().ok());
+                if let Some(cell) = cell {
+                    let _ = cell.style().set_property("height", &format!("{px}px"));
                 }
             }
         }

@@ -79,6 +79,8 @@ pub fn Overview(instance: Memo<Instance>) -> impl IntoView {
                 <h2 class="instance-name" data-testid="instance-name">{field(|i| i.display_name().to_string())}</h2>
                 <div role="status" class="badge-region">
                     {move || { let (status, tone) = badge.get(); view! { <StatusBadge status tone /> } }}
+                    // The Stop action belongs beside the idle flag once actions exist.
+                    <super::metrics::IdleFlag />
                 </div>
             </div>
             <p class="instance-id">"ID " <code>{id}</code> <CopyButton text=id what="instance ID" /></p>

@@ -53,7 +53,7 @@ fn port_row(pos: usize, port: &PortMapping) -> Option<Element> {
     );
     let kind = match port.kind.trim() {
         "" => "—".to_string(),
-        kind => kind.to_uppercase(),
+        kind => kind.to_ascii_uppercase(),
     };
     add(&tr, el("td", "", &kind));
     let cell = el("td", "", "")?;

@@ -1,4 +1,4 @@
-//! Settings: the API base URL, the one knob for getting past CORS.
+//! Settings: the API base URL, the one knob for getting past CORS; and the idle rule.
 
 use crate::state::{AppState, BaseSource};
 use instance_model::settings::{normalize_api_base, DEFAULT_API_BASE};
@@ -28,7 +28,7 @@ pub fn Settings() -> impl IntoView {
                     ));
                 }
             }
-            Err(e) => problem.set(Some(e)),
+            Err(e) => problem.set(Some(e.to_string())),
         }
     };
     let source = move || match state.api_base_source() {
@@ -59,6 +59,7 @@ pub fn Settings() -> impl IntoView {
                 </p>
                 {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
             </div>
+            <super::metrics::IdleSettings />
         </details>
     }
 }

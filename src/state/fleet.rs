@@ -13,7 +13,7 @@ use crate::demo;
 use instance_model::address::View;
 use instance_model::fleet::{tone_from_str, Column, Sort};
 use instance_model::list::FleetList;
-use instance_model::Tone;
+use instance_model::{Status, Tone};
 use leptos::prelude::*;
 use std::rc::Rc;
 
@@ -189,6 +189,11 @@ impl AppState {
         for demo in [false, true] {
             let live = self.fleet.live(demo);
             if shown != Some(demo) {
+                if !demo && live.is_active() {
+                    // Off screen, the fleet's running instances are no longer checked for idle
+                    // GPUs.
+                    self.watch_idle(Vec::new());
+                }
                 live.deactivate();
                 if !demo {
                     self.fleet.key_wait.set_value(None);
@@ -239,11 +244,11 @@ impl AppState {
         let env = self.env();
         let base = self.api_base.get_untracked();
         let (request, answer) = list::get_all(Rc::clone(&env), base.clone(), key);
-        live.begin(request);
+        let number = live.begin(request);
         let state = *self;
         env.spawn(Box::pin(async move {
             let outcome = answer.await;
-            if !live.end() {
+            if !live.end(number) {
                 return; // abandoned: the screen changed, or the key did
             }
             match outcome {
@@ -269,6 +274,16 @@ impl AppState {
             )
         });
         self.saw_statuses(changes.collect());
+        if !demo {
+            // The idle watch checks the running ones, at its own pace (metrics, not the list).
+            let running = list
+                .items
+                .iter()
+                .filter(|i| i.instance.status == Status::Running)
+                .map(|i| i.id().to_string())
+                .collect();
+            self.watch_idle(running);
+        }
         live.succeed(list, self.env().now_ms());
         self.reschedule_fleet(demo);
     }

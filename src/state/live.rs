@@ -58,6 +58,9 @@ pub struct Live<T: Send + Sync + 'static> {
     /// Whether it should keep itself fresh (on screen, or watched).
     active: StoredValue<bool>,
     in_flight: StoredValue<Option<Cancel>, LocalStorage>,
+    /// The number of the last request begun: an abandoned request that ends late (its abort
+    /// is reported a turn later) is told from the one begun after it by its number.
+    request_number: StoredValue<u32>,
     timer: StoredValue<Option<Cancel>, LocalStorage>,
     failures: StoredValue<u32>,
     retry_after_secs: StoredValue<Option<u64>>,
@@ -101,6 +104,7 @@ impl<T: Send + Sync + PartialEq + 'static> Live<T> {
             phase,
             active: StoredValue::new(false),
             in_flight: StoredValue::new_local(None),
+            request_number: StoredValue::new(0),
             timer: StoredValue::new_local(None),
             failures: StoredValue::new(0),
             retry_after_secs: StoredValue::new(None),
@@ -165,6 +169,20 @@ impl<T: Send + Sync + PartialEq + 'static> Live<T> {
         }
     }
 
+    /// Forgets everything: the data, the failure and its back-off, and stops like
+    /// [`Live::deactivate`]. For when what it tracks changes (another instance, another
+    /// window), so the old data is never shown as the new.
+    pub fn reset(&self) {
+        self.deactivate();
+        self.failures.set_value(0);
+        self.retry_after_secs.set_value(None);
+        self.clear_failure();
+        if self.data.with_untracked(Option::is_some) {
+            self.data.set(None);
+        }
+        self.fetched_at.set(0.0);
+    }
+
     pub fn clear_timer(&self) {
         self.timer.set_value(None);
     }
@@ -173,15 +191,22 @@ impl<T: Send + Sync + PartialEq + 'static> Live<T> {
         self.in_flight.with_value(Option::is_some)
     }
 
-    /// Records the request now in flight; its guard aborts it if it is abandoned.
-    pub fn begin(&self, request: Cancel) {
+    /// Records the request now in flight; its guard aborts it if it is abandoned. Gives its
+    /// number, for [`Live::end`].
+    pub fn begin(&self, request: Cancel) -> u32 {
+        let number = self.request_number.get_value().wrapping_add(1);
+        self.request_number.set_value(number);
         self.in_flight.set_value(Some(request));
         self.loading.set(true);
+        number
     }
 
-    /// A request came back: `true` when its answer is still wanted (it was not abandoned, and
-    /// this has not been disposed meanwhile).
-    pub fn end(&self) -> bool {
+    /// Request `number` came back: `true` when its answer is still wanted (it was not
+    /// abandoned, no request began after it, and this has not been disposed meanwhile).
+    pub fn end(&self, number: u32) -> bool {
+        if self.request_number.try_get_value() != Some(number) {
+            return false;
+        }
         let wanted = self
             .in_flight
             .try_update_value(|f| f.take().map(Cancel::disarm).is_some())

@@ -1,17 +1,21 @@
 //! What the page holds, shared through context: the key and settings, what is on screen (a
 //! [`Screen`]: the start, the fleet, or one instance), the watch list, one [`Tracker`] per
-//! instance being looked at, and the fleet's list ([`fleet::Fleet`]). Components read the
-//! public read-only signals and call the methods here, which are the only place that changes
-//! them, so the rules (a new load clears an old error, the address bar follows what is on
-//! screen, shown and watched things keep themselves fresh, nothing else does, a status change
-//! is announced once) live in one place.
+//! instance being looked at, the fleet's list ([`fleet::Fleet`]), the actions on instances
+//! (`actions.rs`), the metrics panel of the instance on screen (`metrics_panel.rs`) and the
+//! idle watch (`idle_watch.rs`). Components read the public read-only signals and call the
+//! methods here, which are the only place that changes them, so the rules (a new load clears an
+//! old error, the address bar follows what is on screen, shown and watched things keep
+//! themselves fresh, nothing else does, a status change is announced once) live in one place.
 //!
 //! Everything the state needs from the browser goes through [`Env`], so these rules are
-//! tested natively (`tests/state.rs`) with a fake clock, fake timers and a fake network.
+//! tested natively (`tests/state/`) with a fake clock, fake timers and a fake network.
 
+pub mod actions;
 pub mod env;
 pub mod fleet;
+pub mod idle_watch;
 pub mod live;
+pub mod metrics_panel;
 mod saved;
 pub mod tracker;
 mod trackers;
@@ -19,13 +23,16 @@ mod trackers;
 use crate::demo;
 use env::{Cancel, Env};
 use fleet::Fleet;
+use idle_watch::IdleWatch;
 use instance_model::address::{self, View};
 use instance_model::fleet::{notice, LastSeen};
+use instance_model::metrics::query::Window;
 use instance_model::refresh::RefreshSetting;
 use instance_model::settings::{Config, DEFAULT_API_BASE};
 use instance_model::Status;
 use leptos::prelude::*;
 use live::Rules;
+use metrics_panel::MetricsPanel;
 use std::rc::Rc;
 pub use tracker::Tracker;
 use trackers::Trackers;
@@ -64,7 +71,9 @@ pub struct AppState {
     api_base: RwSignal<String>,
     api_base_source: RwSignal<BaseSource>,
     config: RwSignal<Option<Config>>,
-    config_warning: RwSignal<Option<String>>,
+    config_warnings: RwSignal<Vec<String>>,
+    /// config.json was there but could not be read at all.
+    config_unreadable: RwSignal<bool>,
     screen: RwSignal<Screen>,
     pinned: RwSignal<Vec<String>>,
     linked: RwSignal<Vec<String>>,
@@ -79,9 +88,12 @@ pub struct AppState {
     fleet: Fleet,
     /// The last status seen of each instance, so a change is announced once wherever seen.
     seen: StoredValue<LastSeen>,
+    metrics: MetricsPanel,
+    idle: IdleWatch,
     /// The pending disposal of trackers no longer wanted.
     sweep: StoredValue<Option<Cancel>, LocalStorage>,
     env: StoredValue<Rc<dyn Env>, LocalStorage>,
+    actions: actions::Actions,
 }
 
 /// What components read. Each getter is reactive: a view or memo that calls it follows it.
@@ -111,9 +123,32 @@ impl AppState {
         self.config.get()
     }
 
-    /// A config.json that was there but unusable, in words.
-    pub fn config_warning(&self) -> Option<String> {
-        self.config_warning.get()
+    /// What was wrong with config.json (unusable as a whole, or fields replaced by their
+    /// safe defaults), in words.
+    pub fn config_warnings(&self) -> Vec<String> {
+        self.config_warnings.get()
+    }
+
+    /// Whether config.json was there but could not be read at all (so actions are off: it
+    /// may have said readOnly).
+    pub fn config_unreadable(&self) -> bool {
+        self.config_unreadable.get()
+    }
+
+    /// Whether action controls are off for everyone (config.json `readOnly`). Read-only until
+    /// config.json has been read, so no control shows before it says otherwise, and when it
+    /// could not be read (it may have said so).
+    pub fn read_only(&self) -> bool {
+        self.config.with(|c| c.as_ref().is_none_or(|c| c.read_only))
+    }
+
+    /// Where log streams are opened through: the API base, when config.json says
+    /// `proxyLogs` (the bundled server's `/log-stream/` route); `None` to open them directly.
+    pub fn log_proxy_base(&self) -> Option<String> {
+        let proxy = self
+            .config
+            .with(|c| c.as_ref().is_some_and(|c| c.proxy_logs));
+        proxy.then(|| self.api_base())
     }
 
     /// What is on screen.
@@ -172,6 +207,8 @@ impl AppState {
         let user_base = saved::api_base(&*env);
         let watched = saved::watched(&*env);
         let refresh = saved::refresh_setting(&*env).unwrap_or(RefreshSetting::DEFAULT);
+        let metrics_window = saved::metrics_window(&*env).unwrap_or(Window::DEFAULT);
+        let idle_rule = saved::idle_rule(&*env);
         let base_source = if user_base.is_some() {
             BaseSource::User
         } else {
@@ -192,7 +229,8 @@ impl AppState {
             api_base: RwSignal::new(base),
             api_base_source: RwSignal::new(base_source),
             config: RwSignal::new(None),
-            config_warning: RwSignal::new(None),
+            config_warnings: RwSignal::new(Vec::new()),
+            config_unreadable: RwSignal::new(false),
             screen: RwSignal::new(Screen::Start),
             pinned: RwSignal::new(watched),
             linked: RwSignal::new(Vec::new()),
@@ -205,8 +243,11 @@ impl AppState {
             trackers: StoredValue::new(trackers),
             fleet: Fleet::new(),
             seen: StoredValue::new(LastSeen::default()),
+            metrics: MetricsPanel::new(metrics_window),
+            idle: IdleWatch::new(idle_rule),
             sweep: StoredValue::new_local(None),
             env: StoredValue::new_local(env),
+            actions: actions::Actions::new(),
         }
     }
 
@@ -264,6 +305,8 @@ impl AppState {
     pub fn apply_config(&self, result: Result<Config, String>) {
         match result {
             Ok(config) => {
+                self.config_warnings
+                    .set(config.warnings.iter().map(ToString::to_string).collect());
                 if let Some(base) = &config.api_base {
                     if self.api_base_source.get_untracked() != BaseSource::User {
                         self.api_base.set(base.clone());
@@ -273,8 +316,13 @@ impl AppState {
                 self.config.set(Some(config));
             }
             Err(warning) => {
-                self.config_warning.set(Some(warning));
-                self.config.set(Some(Config::default()));
+                self.config_warnings.set(vec![warning]);
+                self.config_unreadable.set(true);
+                // It may have been the file that said readOnly: actions stay off.
+                self.config.set(Some(Config {
+                    read_only: true,
+                    ..Config::default()
+                }));
             }
         }
     }
@@ -307,6 +355,8 @@ impl AppState {
                     t.fetch(*self);
                 }
             }
+            self.sync_metrics();
+            self.pump_idle();
         }
         self.fleet_key_changed();
     }
@@ -359,6 +409,9 @@ impl AppState {
                 self.reschedule_fleet(demo);
             }
         }
+        // Metrics catch up only when a refresh is due: they change slowly.
+        self.reschedule_metrics();
+        self.pump_idle();
     }
 
     // --- what is on screen ---------------------------------------------------------------
@@ -498,7 +551,7 @@ impl AppState {
             .collect()
     }
 
-    /// Whether a tracker's instance is on screen or watched.
+    /// Whether a tracker's instance is on screen, watched, or has an action being followed.
     fn wants(&self, t: &Tracker) -> bool {
         let on_screen = self
             .screen
@@ -508,6 +561,7 @@ impl AppState {
                 let id = t.id();
                 self.pinned.with_untracked(|p| p.contains(&id))
                     || self.linked.with_untracked(|l| l.contains(&id))
+                    || self.action_wants_fast_refresh(&id)
             })
     }
 
@@ -520,6 +574,7 @@ impl AppState {
             .get_untracked()
             .into_iter()
             .chain(self.linked.get_untracked())
+            .chain(self.followed_instances())
             .map(|id| (id, false))
             .collect();
         if let Screen::Instance(c) = self.screen.get_untracked() {
@@ -548,6 +603,7 @@ impl AppState {
             }
         }
         self.sync_fleet();
+        self.follow_current();
         if unwanted {
             let state = *self;
             let sweep = self

@@ -1,16 +1,22 @@
 //! What is remembered between visits, as CONTRACT.md says: the key in sessionStorage (gone
-//! with the tab), in localStorage only when the user asks; the API base, the watch list and
-//! the refresh period in localStorage. Storage can be missing or refuse writes (private modes,
+//! with the tab), in localStorage only when the user asks; the API base, the watch list, the
+//! refresh period, the metrics window and the idle rule in localStorage. Storage can be missing or refuse writes (private modes,
 //! quotas): then things are simply not remembered.
 
 use super::env::{Env, Store};
 use instance_model::address::split_ids;
+use instance_model::idle::IdleRule;
+use instance_model::metrics::query::Window;
 use instance_model::refresh::RefreshSetting;
+use instance_model::settings::normalize_api_base;
 
 const KEY: &str = "novita-viewer.apiKey";
 const API_BASE: &str = "novita-viewer.apiBase";
 const WATCHED: &str = "novita-viewer.watch";
 const REFRESH: &str = "novita-viewer.refresh";
+const METRICS_WINDOW: &str = "novita-viewer.metricsWindow";
+const IDLE_THRESHOLD: &str = "novita-viewer.idleThreshold";
+const IDLE_WINDOW: &str = "novita-viewer.idleWindow";
 
 fn non_empty(env: &dyn Env, store: Store, name: &str) -> Option<String> {
     env.load(store, name).filter(|v| !v.is_empty())
@@ -35,9 +41,10 @@ pub fn save_key(env: &dyn Env, key: &str, remember: bool) {
     env.save(Store::Local, KEY, key.filter(|_| remember));
 }
 
-/// The API base the user chose in Settings, if any (it wins over config.json).
+/// The API base the user chose in Settings, if any (it wins over config.json). Checked again
+/// as it is read: one saved by an older, looser check (with userinfo, say) is not used.
 pub fn api_base(env: &dyn Env) -> Option<String> {
-    env.load(Store::Local, API_BASE)
+    normalize_api_base(&env.load(Store::Local, API_BASE)?).ok()
 }
 
 pub fn save_api_base(env: &dyn Env, base: Option<&str>) {
@@ -66,4 +73,36 @@ pub fn refresh_setting(env: &dyn Env) -> Option<RefreshSetting> {
 
 pub fn save_refresh_setting(env: &dyn Env, setting: RefreshSetting) {
     env.save(Store::Local, REFRESH, Some(&setting.value()));
+}
+
+pub fn metrics_window(env: &dyn Env) -> Option<Window> {
+    Window::parse(&non_empty(env, Store::Local, METRICS_WINDOW)?)
+}
+
+pub fn save_metrics_window(env: &dyn Env, window: Window) {
+    env.save(Store::Local, METRICS_WINDOW, Some(window.value()));
+}
+
+/// The idle rule; a part missing or not one of the choices is the default's.
+pub fn idle_rule(env: &dyn Env) -> IdleRule {
+    let read = |name| non_empty(env, Store::Local, name).unwrap_or_default();
+    IdleRule {
+        threshold_pct: IdleRule::parse_threshold(&read(IDLE_THRESHOLD))
+            .unwrap_or(IdleRule::DEFAULT.threshold_pct),
+        window_mins: IdleRule::parse_window(&read(IDLE_WINDOW))
+            .unwrap_or(IdleRule::DEFAULT.window_mins),
+    }
+}
+
+pub fn save_idle_rule(env: &dyn Env, rule: IdleRule) {
+    env.save(
+        Store::Local,
+        IDLE_THRESHOLD,
+        Some(&rule.threshold_pct.to_string()),
+    );
+    env.save(
+        Store::Local,
+        IDLE_WINDOW,
+        Some(&rule.window_mins.to_string()),
+    );
 }

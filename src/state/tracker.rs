@@ -6,7 +6,7 @@ use super::live::Live;
 use super::AppState;
 use crate::api::instance::{self, Fetched};
 use crate::demo;
-use instance_model::{Status, Tone};
+use instance_model::{ErrorKind, Status, Tone};
 use leptos::prelude::*;
 
 /// One status seen this visit, for the timeline.
@@ -62,7 +62,8 @@ impl Tracker {
     pub(super) fn reschedule(&self, state: AppState) {
         let in_progress = self
             .live
-            .with_data_untracked(|d| d.is_some_and(|f| f.instance.status.is_in_progress()));
+            .with_data_untracked(|d| d.is_some_and(|f| f.instance.status.is_in_progress()))
+            || (!self.demo && self.id.with_value(|id| state.action_wants_fast_refresh(id)));
         let tracker = *self;
         self.live
             .schedule(&state.env(), state.rules(), in_progress, move || {
@@ -89,17 +90,20 @@ impl Tracker {
         let env = state.env();
         let base = state.api_base.get_untracked();
         let (request, answer) = instance::get(&*env, &base, &key, &id);
-        self.live.begin(request);
+        let number = self.live.begin(request);
         let tracker = *self;
         env.spawn(Box::pin(async move {
             let outcome = answer.await;
             // Abandoned (another load, or no longer watched) or disposed meanwhile.
-            if !tracker.live.end() {
+            if !tracker.live.end(number) {
                 return;
             }
             match outcome {
                 Ok(fetched) => tracker.accept(state, fetched),
                 Err(error) => {
+                    if error.kind() == ErrorKind::NotFound {
+                        state.action_gone(&id);
+                    }
                     tracker.live.fail(error, state.env().now_ms(), base);
                     tracker.reschedule(state);
                 }
@@ -115,6 +119,9 @@ impl Tracker {
             .live
             .with_data_untracked(|d| d.map(|f| f.instance.status.clone()));
         let status = fetched.instance.status.clone();
+        if !self.demo {
+            self.id.with_value(|id| state.action_saw(id, &status));
+        }
         if previous.as_ref() != Some(&status) {
             self.add_seen.update(|t| {
                 t.push(Seen {
@@ -127,6 +134,7 @@ impl Tracker {
         let name = fetched.instance.display_name().to_string();
         state.saw_statuses(vec![(self.id(), name, status)]);
         self.live.succeed(fetched, now);
+        state.follow_current();
         self.reschedule(state);
     }
 

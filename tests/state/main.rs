@@ -4,8 +4,10 @@
 //! and `Retry-After`, hidden and shown tabs, the watch list (pinned and linked), trackers
 //! disposed when no longer shown or watched, the address bar, and announcements.
 
+mod actions;
 mod fake_env;
 mod fleet;
+mod metrics;
 
 use fake_env::FakeEnv;
 use instance_model::settings::Config;
@@ -177,6 +179,21 @@ fn a_first_load_that_fails_is_a_failure_with_no_data() {
 }
 
 #[test]
+fn an_abandoned_load_ending_late_does_not_take_the_place_of_the_next_one() {
+    let env = FakeEnv::new();
+    let (_owner, state) = page(&env);
+    state.load("abc");
+    state.load("xyz");
+    // Back to abc before its tracker is swept: its first request was abandoned, and ends
+    // (aborted) only after the new one has started.
+    state.load("abc");
+    env.run();
+    answer(&env, "abc", "running");
+    assert_eq!(phase(&state, "abc"), Some(Phase::Ready));
+    assert_eq!(status_of(&state, "abc").as_deref(), Some("running"));
+}
+
+#[test]
 fn retry_after_is_never_undercut() {
     let env = FakeEnv::new();
     let (_owner, state) = page(&env);
@@ -250,7 +267,7 @@ fn pinning_watches_an_instance_and_unpinning_disposes_its_tracker() {
     assert_eq!(state.tracker_count(), 1);
     // A handle kept past disposal (a view that has not gone yet) reads nothing and does
     // not panic.
-    assert!(!other.live.end());
+    assert!(!other.live.end(1));
     env.advance(600_000.0);
     assert_eq!(requests_for(&env, "other"), 1, "no more requests for it");
 }
@@ -423,4 +440,54 @@ fn config_sets_the_api_base_unless_the_user_chose_one() {
     state.set_user_api_base(None);
     assert_eq!(untrack(|| state.api_base()), "https://proxy.test");
     assert_eq!(env.stored(Store::Local, "novita-viewer.apiBase"), None);
+}
+
+#[test]
+fn actions_stay_off_until_config_json_has_said_otherwise() {
+    let env = FakeEnv::new();
+    let owner = Owner::new();
+    owner.set();
+    let state = AppState::new(Rc::new(env.clone()));
+    assert!(
+        untrack(|| state.read_only()),
+        "read-only before config.json is read"
+    );
+    state.apply_config(Ok(
+        instance_model::settings::parse_config("{}").expect("an empty config")
+    ));
+    assert!(!untrack(|| state.read_only()));
+    state.apply_config(Ok(instance_model::settings::parse_config(
+        r#"{"readOnly": "yes"}"#,
+    )
+    .expect("a config")));
+    assert!(
+        untrack(|| state.read_only()),
+        "a readOnly that is not a boolean still means read-only"
+    );
+    assert_eq!(untrack(|| state.config_warnings()).len(), 1, "and says so");
+}
+
+#[test]
+fn log_streams_go_through_the_api_base_only_when_config_json_says_so() {
+    let env = FakeEnv::new();
+    let (_owner, state) = page(&env);
+    assert_eq!(untrack(|| state.log_proxy_base()), None);
+    state.apply_config(Ok(instance_model::settings::parse_config(
+        r#"{"apiBase": "", "proxyLogs": true}"#,
+    )
+    .expect("the bundled server's config.json")));
+    assert_eq!(untrack(|| state.log_proxy_base()).as_deref(), Some(""));
+}
+
+#[test]
+fn a_saved_api_base_with_credentials_in_it_is_not_used() {
+    let env = FakeEnv::new().with_stored(
+        Store::Local,
+        "novita-viewer.apiBase",
+        "https://api.novita.ai@evil.example",
+    );
+    let owner = Owner::new();
+    owner.set();
+    let state = AppState::new(Rc::new(env.clone()));
+    assert_eq!(untrack(|| state.api_base()), "https://api.novita.ai");
 }

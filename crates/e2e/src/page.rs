@@ -1,6 +1,7 @@
 //! Helpers a test body drives the page with. Every wait polls until a deadline; every failure
 //! names the hook, what was expected, and ends with what the page was showing.
 
+use std::collections::BTreeSet;
 use std::fmt::Display;
 use std::time::{Duration, Instant};
 
@@ -9,8 +10,7 @@ use fantoccini::error::{CmdError, ErrorStatus};
 use fantoccini::Locator;
 use serde_json::{json, Value};
 
-use crate::driver::SessionCommand;
-use crate::{RecordedRequest, Session, INSTANCE_PATH, TEST_API_KEY};
+use crate::{RecordedRequest, Report, Session, INSTANCE_PATH, TEST_API_KEY};
 
 /// How long a hook may take to appear before the test fails.
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -68,12 +68,17 @@ impl Session {
 
     // ---- navigation ------------------------------------------------------------------------
 
-    /// Navigates to `path` (e.g. `/` or `/?instance=x`) on the static server, waits for the
-    /// form, and, when config.json sets an API base, until the app has taken it up (so a
-    /// Load right after cannot go to the default base).
+    /// Navigates to `path` (e.g. `/` or `/?instance=x`, relative to where the site serves the
+    /// app), waits for the form, and, when config.json sets an API base, until the app has
+    /// taken it up (so a Load right after cannot go to the default base).
     pub async fn open(&self, path: &str) {
         self.goto(path).await;
         self.wait_for("load").await;
+        let probed = self.js("return typeof window.__e2e === 'object';").await;
+        if probed != Value::Bool(true) {
+            self.fail("the page runs without the harness's probe (window.__e2e is missing): was its <script> blocked?")
+                .await;
+        }
         if let Some(base) = self.expected_base.clone() {
             self.wait_js(
                 &format!("the api-base field to show config.json's API base {base}"),
@@ -191,9 +196,27 @@ impl Session {
         self.text_of(&element, testid).await
     }
 
+    /// The element's rendered text, `innerText` as the page itself reads it, trimmed.
+    /// (Not WebDriver's Get Element Text: WebKitWebDriver's leaves out the text of boxes with
+    /// `overflow: hidden`, such as the status badge's label, which the page does show.)
     pub async fn text_of(&self, element: &Element, what: &str) -> String {
-        match element.text().await {
-            Ok(text) => text,
+        let argument = match serde_json::to_value(element) {
+            Ok(value) => value,
+            Err(err) => {
+                self.fail(format!("passing {what} to a script: {err}"))
+                    .await
+            }
+        };
+        match self
+            .client
+            .execute("return arguments[0].innerText;", vec![argument])
+            .await
+        {
+            Ok(Value::String(text)) => text.trim().to_owned(),
+            Ok(other) => {
+                self.fail(format!("the text of {what} is not a string: {other}"))
+                    .await
+            }
             Err(err) => {
                 self.fail(format!("reading the text of {what}: {err}"))
                     .await
@@ -390,7 +413,7 @@ impl Session {
     /// [`Session::announced`]).
     pub async fn record_announcements(&self) {
         self.js("window.__announced = []; \
-             const region = document.querySelector('[aria-live=\"polite\"]'); \
+             const region = document.querySelector('[data-testid=\"announcer\"]'); \
              new MutationObserver(() => { const text = region.textContent.trim(); \
                if (text) window.__announced.push(text); }) \
              .observe(region, { childList: true, subtree: true, characterData: true }); \
@@ -403,55 +426,71 @@ impl Session {
         serde_json::from_value(self.js("return window.__announced || []").await).unwrap_or_default()
     }
 
-    // ---- chromedriver extras ---------------------------------------------------------------
+    // ---- what the harness's probe recorded -------------------------------------------------
 
-    /// The page's console messages so far (each read drains chromedriver's buffer).
-    pub async fn browser_log(&self) -> Vec<String> {
-        let command = SessionCommand {
-            method: http::Method::POST,
-            path: "se/log",
-            body: Some(json!({ "type": "browser" })),
-        };
-        match self.client.issue_cmd(command).await {
-            Ok(Value::Array(entries)) => entries
+    /// The reports of one kind (`violation`, `console`, `error`) from every page load of this
+    /// test: those the probe sent to the harness, and those still only in the current page.
+    async fn probe_reports(&self, kind: &str) -> Result<Vec<Report>, String> {
+        let url = self.client.current_url().await.map_err(|e| e.to_string())?;
+        let mut seen = BTreeSet::new();
+        let mut reports = Vec::new();
+        if url.as_str().starts_with(&self.site.origin()) {
+            let list = self
+                .client
+                .execute(
+                    "const p = window.__e2e; if (!p) return null; \
+                     return arguments[0] === 'violation' ? p.violations \
+                       : arguments[0] === 'console' ? p.console : p.errors;",
+                    vec![json!(kind)],
+                )
+                .await
+                .map_err(|e| format!("reading the probe's records failed: {e}"))?;
+            match list {
+                Value::Array(items) => reports.extend(items.into_iter().map(Report)),
+                _ => {
+                    return Err(format!(
+                        "the page at {url} ran without the harness's probe (window.__e2e is \
+                         missing), so its CSP violations went unrecorded"
+                    ))
+                }
+            }
+        }
+        reports.extend(self.site.reports().into_iter().filter(|r| r.kind() == kind));
+        reports.retain(|r| seen.insert(r.key()));
+        Ok(reports)
+    }
+
+    /// Every CSP violation any page of this test reported.
+    pub async fn csp_violations(&self) -> Result<Vec<Report>, String> {
+        self.probe_reports("violation").await
+    }
+
+    /// The text of every console message any page of this test wrote.
+    pub async fn console_messages(&self) -> Vec<String> {
+        match self.probe_reports("console").await {
+            Ok(reports) => reports
                 .iter()
-                .map(|e| {
-                    e.get("message")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_owned()
-                })
+                .map(|r| r.0["text"].as_str().unwrap_or_default().to_owned())
                 .collect(),
-            Ok(other) => {
-                self.fail(format!("unexpected browser log answer: {other}"))
-                    .await
-            }
-            Err(err) => {
-                self.fail(format!("reading the browser log failed: {err}"))
-                    .await
-            }
+            Err(err) => self.fail(err).await,
         }
     }
 
-    /// Cuts the page off the network (or restores it), as DevTools' "Offline" does.
-    pub async fn set_offline(&self, offline: bool) {
-        let command = SessionCommand {
-            method: http::Method::POST,
-            path: "chromium/network_conditions",
-            body: Some(json!({
-                "network_conditions": {
-                    "offline": offline,
-                    "latency": 0,
-                    "download_throughput": 1_000_000,
-                    "upload_throughput": 1_000_000,
-                }
-            })),
-        };
-        if let Err(err) = self.client.issue_cmd(command).await {
-            self.fail(format!(
-                "setting the network offline={offline} failed: {err}"
-            ))
-            .await;
+    /// The text of every uncaught error (a wasm trap included) and unhandled rejection any page
+    /// of this test reported.
+    pub async fn page_errors(&self) -> Vec<String> {
+        match self.probe_reports("error").await {
+            Ok(reports) => reports
+                .iter()
+                .map(|r| r.0["text"].as_str().unwrap_or_default().to_owned())
+                .collect(),
+            Err(err) => self.fail(err).await,
         }
+    }
+
+    /// Cuts the page off its servers, as when the network goes away: the site stops serving
+    /// (the page stays as loaded).
+    pub async fn stop_site(&self) {
+        self.site.stop().await;
     }
 }

@@ -116,18 +116,34 @@ async fn raw_json_copies_and_downloads_exactly_as_received() {
     run(Setup::default(), |t| async move {
         loaded(&t).await;
         let received = fake_novita::fixture("full").expect("the full fixture");
+        // Until the user reveals it, the raw JSON (copy included) has its secrets masked.
         click_copy_in(&t, ".raw-json").await;
         t.wait_js("the raw JSON copy", "return window.__copied.length === 1;", vec![]).await;
+        let masked = copied(&t).await;
+        for secret in ["hf_AbCdEfGhIjKlMnOpQrStUvWxYz012345", "s3cret-jupyter", "Xk29vLq7pZ", "wT8mQ2rN5s"] {
+            check!(t, !masked[0].contains(secret), "the masked copy should not hold {secret}");
+        }
+        check!(
+            t,
+            serde_json::from_str::<Value>(&masked[0]).is_ok(),
+            "the masked copy is still JSON"
+        );
+        t.click("raw-json-reveal").await;
+        click_copy_in(&t, ".raw-json").await;
+        t.wait_js("the second raw JSON copy", "return window.__copied.length === 2;", vec![]).await;
         let got = copied(&t).await;
-        check!(t, got[0] == received, "the copied raw JSON should be the body byte for byte");
+        check!(t, got[1] == received, "revealed, the copied raw JSON should be the body byte for byte");
 
-        // Catch the download link the app clicks, and read the file it points at.
+        // Catch the download link the app clicks, and read the file it points at (from the
+        // Blob itself: fetching a blob: URL is a connection the page's CSP does not allow).
         t.js(
-            "window.__download = null; \
+            "window.__download = null; const blobs = new Map(); const make = URL.createObjectURL; \
+             URL.createObjectURL = b => { const url = make(b); blobs.set(url, b); return url; }; \
              const click = HTMLAnchorElement.prototype.click; \
              HTMLAnchorElement.prototype.click = function () { \
                if (this.download) { window.__download = { name: this.download, href: this.href }; \
-                 fetch(this.href).then(r => r.text()).then(text => { window.__download.text = text; }); return; } \
+                 const blob = blobs.get(this.href); \
+                 if (blob) blob.text().then(text => { window.__download.text = text; }); return; } \
                return click.call(this); }; \
              return true;",
         )

@@ -1,134 +1,148 @@
 //! Issue 2: the page loads, shows the form, and loads an instance, with the key sent only where
-//! it belongs: the `Authorization` header of the call to the API base.
+//! it belongs: the `Authorization` header of the call to the API base (here on another origin,
+//! called with CORS; `proxy.rs` has the same-origin case).
 
-use e2e::{check, run, Setup, INSTANCE_PATH, TEST_API_KEY};
+use e2e::{check, run, ConfigJson, Setup, INSTANCE_PATH, TEST_API_KEY};
 
 const FULL_ID: &str = "7f3e2a9c1b4d5e60";
 
 #[tokio::test]
 async fn loads_an_instance_and_sends_the_key_only_in_the_authorization_header() {
-    run(Setup::default(), |t| async move {
-        t.open("/").await;
+    run(
+        Setup::with_config(ConfigJson::CrossOriginFake),
+        |t| async move {
+            t.open("/").await;
 
-        // The form.
-        let key_input = t.wait_for("api-key").await;
-        let tag = t.tag(&key_input, "api-key").await;
-        let kind = t.attr_of(&key_input, "type", "api-key").await;
-        check!(
+            // The form.
+            let key_input = t.wait_for("api-key").await;
+            let tag = t.tag(&key_input, "api-key").await;
+            let kind = t.attr_of(&key_input, "type", "api-key").await;
+            check!(
             t,
             tag == "input" && kind.as_deref() == Some("password"),
             "[data-testid=api-key] should be an <input type=password>, is <{tag} type={kind:?}>"
         );
-        let id_input = t.wait_for("instance-id").await;
-        let tag = t.tag(&id_input, "instance-id").await;
-        check!(
-            t,
-            tag == "input",
-            "[data-testid=instance-id] should be an <input>, is <{tag}>"
-        );
-        t.wait_for("load").await;
-
-        // A load.
-        t.load(TEST_API_KEY, FULL_ID).await;
-        t.wait_view(FULL_ID).await;
-        let name = t.text("instance-name").await;
-        check!(
-            t,
-            name.contains("llama-finetune-a100"),
-            "[data-testid=instance-name] should show \"llama-finetune-a100\", shows {name:?}"
-        );
-
-        // What the stand-in saw: one GET, cross-origin, with the key in Authorization only.
-        let gets = t.instance_gets();
-        check!(
-            t,
-            gets.len() == 1,
-            "expected exactly one GET {INSTANCE_PATH}, the stand-in saw {}",
-            gets.len()
-        );
-        let get = &gets[0];
-        let expected_auth = format!("Bearer {TEST_API_KEY}");
-        check!(
-            t,
-            get.authorization.as_deref() == Some(expected_auth.as_str()),
-            "the GET should carry `Authorization: Bearer <the key>`; it carried {}",
-            match &get.authorization {
-                None => "no Authorization header".to_string(),
-                Some(a) if a.contains(TEST_API_KEY) =>
-                    "the key, but not as exactly `Bearer <the key>`".to_string(),
-                Some(a) => format!("{a:?}"),
-            }
-        );
-        check!(
-            t,
-            get.query.as_deref() == Some(&format!("instanceId={FULL_ID}")[..]),
-            "the GET's query should be instanceId={FULL_ID}, was {:?}",
-            get.query
-        );
-        check!(
-            t,
-            get.origin.as_deref() == Some(t.site.url().as_str()),
-            "the GET should come cross-origin from the app's page ({}), Origin was {:?}",
-            t.site.url(),
-            get.origin
-        );
-        for request in t.api.requests() {
-            let (method, path) = (&request.method, &request.path);
-            for (place, text) in [
-                ("path", Some(path.clone())),
-                ("query", request.query.clone()),
-                ("body", Some(request.body.clone())),
-                ("Origin header", request.origin.clone()),
-            ] {
-                check!(
-                    t,
-                    !text.unwrap_or_default().contains(TEST_API_KEY),
-                    "the key appeared in the {place} of {method} {path} to the API"
-                );
-            }
-            if method != "GET" {
-                check!(
-                    t,
-                    request.authorization.is_none(),
-                    "{method} {path} (not the GET) carried an Authorization header"
-                );
-            }
-        }
-
-        // Nowhere else: not the app's own server, the address bar, the page text, the console.
-        for target in t.site.requests() {
+            let id_input = t.wait_for("instance-id").await;
+            let tag = t.tag(&id_input, "instance-id").await;
             check!(
                 t,
-                !target.contains(TEST_API_KEY),
-                "the key appeared in a request to the app's own server"
+                tag == "input",
+                "[data-testid=instance-id] should be an <input>, is <{tag}>"
             );
-        }
-        let url = t.url().await;
-        check!(
-            t,
-            !url.contains(TEST_API_KEY),
-            "the key appeared in the page's URL"
-        );
-        let text = t.body_text().await;
-        check!(
-            t,
-            !text.contains(TEST_API_KEY),
-            "the key appeared in the page's visible text (document.body.innerText)"
-        );
-        let title = t.js("return document.title;").await;
-        check!(
-            t,
-            !title.to_string().contains(TEST_API_KEY),
-            "the key appeared in the page title"
-        );
-        for line in t.browser_log().await {
+            t.wait_for("load").await;
+
+            // A load.
+            t.load(TEST_API_KEY, FULL_ID).await;
+            t.wait_view(FULL_ID).await;
+            let name = t.text("instance-name").await;
             check!(
                 t,
-                !line.contains(TEST_API_KEY),
-                "the key appeared in a console message"
+                name.contains("llama-finetune-a100"),
+                "[data-testid=instance-name] should show \"llama-finetune-a100\", shows {name:?}"
             );
-        }
-    })
+
+            // What the stand-in saw: one GET, cross-origin, with the key in Authorization only.
+            let gets = t.instance_gets();
+            check!(
+                t,
+                gets.len() == 1,
+                "expected exactly one GET {INSTANCE_PATH}, the stand-in saw {}",
+                gets.len()
+            );
+            let get = &gets[0];
+            let expected_auth = format!("Bearer {TEST_API_KEY}");
+            check!(
+                t,
+                get.authorization.as_deref() == Some(expected_auth.as_str()),
+                "the GET should carry `Authorization: Bearer <the key>`; it carried {}",
+                match &get.authorization {
+                    None => "no Authorization header".to_string(),
+                    Some(a) if a.contains(TEST_API_KEY) =>
+                        "the key, but not as exactly `Bearer <the key>`".to_string(),
+                    Some(a) => format!("{a:?}"),
+                }
+            );
+            check!(
+                t,
+                get.query.as_deref() == Some(&format!("instanceId={FULL_ID}")[..]),
+                "the GET's query should be instanceId={FULL_ID}, was {:?}",
+                get.query
+            );
+            check!(
+                t,
+                get.origin.as_deref() == Some(t.site.url().as_str()),
+                "the GET should come cross-origin from the app's page ({}), Origin was {:?}",
+                t.site.url(),
+                get.origin
+            );
+            for request in t.api.requests() {
+                let (method, path) = (&request.method, &request.path);
+                for (place, text) in [
+                    ("path", Some(path.clone())),
+                    ("query", request.query.clone()),
+                    ("body", Some(request.body.clone())),
+                    ("Origin header", request.origin.clone()),
+                ] {
+                    check!(
+                        t,
+                        !text.unwrap_or_default().contains(TEST_API_KEY),
+                        "the key appeared in the {place} of {method} {path} to the API"
+                    );
+                }
+                if method != "GET" {
+                    check!(
+                        t,
+                        request.authorization.is_none(),
+                        "{method} {path} (not the GET) carried an Authorization header"
+                    );
+                }
+            }
+
+            // Nowhere else: not the app's own server, the address bar, the page text, the console.
+            for target in t.site.requests() {
+                check!(
+                    t,
+                    !target.contains(TEST_API_KEY),
+                    "the key appeared in a request to the app's own server"
+                );
+            }
+            let url = t.url().await;
+            check!(
+                t,
+                !url.contains(TEST_API_KEY),
+                "the key appeared in the page's URL"
+            );
+            let text = t.body_text().await;
+            check!(
+                t,
+                !text.contains(TEST_API_KEY),
+                "the key appeared in the page's visible text (document.body.innerText)"
+            );
+            let title = t.js("return document.title;").await;
+            check!(
+                t,
+                !title.to_string().contains(TEST_API_KEY),
+                "the key appeared in the page title"
+            );
+            // The recorder hears the page's console (so an empty list means nothing was written).
+            t.js("console.info('e2e: the console recorder hears this'); return true;")
+                .await;
+            let console = t.console_messages().await;
+            check!(
+            t,
+            console.iter().any(|l| l == "e2e: the console recorder hears this"),
+            "the in-page console recorder should have caught a console.info, it has {} message(s)",
+            console.len()
+        );
+            for line in console {
+                check!(
+                    t,
+                    !line.contains(TEST_API_KEY),
+                    "the key appeared in a console message"
+                );
+            }
+        },
+    )
     .await;
 }
 

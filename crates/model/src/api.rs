@@ -33,8 +33,37 @@ impl ErrorKind {
     }
 }
 
-/// Everything that can go wrong fetching an instance. One enum, one variant per error kind.
-#[derive(Clone, Debug, PartialEq)]
+/// What went wrong between the server hosting the page (the bundled server, or nginx with
+/// `deploy/nginx.conf`) and Novita, as that server says in the `reason` of its own 502 / 504.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpstreamFailure {
+    /// `UPSTREAM_UNREACHABLE`: no connection to the Novita API at all.
+    Unreachable,
+    /// `UPSTREAM_TIMEOUT`: connected, no answer in time.
+    Timeout,
+    /// `UPSTREAM_BAD_RESPONSE`: an answer that was not HTTP.
+    BadResponse,
+    /// `UPSTREAM_RESPONSE_TOO_LARGE`: over the server's response limit.
+    TooLarge,
+}
+
+impl UpstreamFailure {
+    /// The server's `reason`, exactly; anything else is not one of its own failures.
+    pub fn from_reason(reason: &str) -> Option<UpstreamFailure> {
+        match reason {
+            "UPSTREAM_UNREACHABLE" => Some(UpstreamFailure::Unreachable),
+            "UPSTREAM_TIMEOUT" => Some(UpstreamFailure::Timeout),
+            "UPSTREAM_BAD_RESPONSE" => Some(UpstreamFailure::BadResponse),
+            "UPSTREAM_RESPONSE_TOO_LARGE" => Some(UpstreamFailure::TooLarge),
+            _ => None,
+        }
+    }
+}
+
+/// Everything that can go wrong fetching an instance. One enum; each variant maps to one error
+/// kind. Shown as its title, then the API's words when there are any.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{}", self.summary())]
 pub enum ApiError {
     Unauthorized {
         detail: String,
@@ -51,6 +80,13 @@ pub enum ApiError {
     },
     Server {
         status: u16,
+        detail: String,
+    },
+    /// A 5xx from the server hosting the page saying it could not get an answer from Novita:
+    /// the place to look is that server, not the API (kind `server`, as for any 5xx).
+    Upstream {
+        status: u16,
+        failure: UpstreamFailure,
         detail: String,
     },
     BadRequest {
@@ -72,8 +108,10 @@ pub enum ApiError {
     },
 }
 
-/// How long a Get Instance call may take before it is abandoned.
-pub const TIMEOUT_SECS: u32 = 20;
+/// How long an API call may take before it is abandoned. Longer than the bundled server's
+/// own upstream timeout (20 s by default), so that through the server a hung API shows as the
+/// server's answer, which says where the problem is, rather than as the page giving up first.
+pub const TIMEOUT_SECS: u32 = 25;
 
 impl ApiError {
     pub fn kind(&self) -> ErrorKind {
@@ -82,7 +120,7 @@ impl ApiError {
             ApiError::Forbidden { .. } => ErrorKind::Forbidden,
             ApiError::NotFound { .. } => ErrorKind::NotFound,
             ApiError::RateLimited { .. } => ErrorKind::RateLimited,
-            ApiError::Server { .. } => ErrorKind::Server,
+            ApiError::Server { .. } | ApiError::Upstream { .. } => ErrorKind::Server,
             ApiError::BadRequest { .. } | ApiError::Input { .. } => ErrorKind::BadRequest,
             ApiError::Network => ErrorKind::Network,
             ApiError::Timeout { .. } => ErrorKind::Timeout,
@@ -101,6 +139,25 @@ impl ApiError {
             }
             ApiError::Server { status, .. } => {
                 format!("The API had a problem on its side ({status})")
+            }
+            ApiError::Upstream {
+                status, failure, ..
+            } => {
+                let what = match failure {
+                    UpstreamFailure::Unreachable => {
+                        "This app's server could not reach the Novita API"
+                    }
+                    UpstreamFailure::Timeout => {
+                        "The Novita API did not answer this app's server in time"
+                    }
+                    UpstreamFailure::BadResponse => {
+                        "The Novita API sent this app's server an answer it could not read"
+                    }
+                    UpstreamFailure::TooLarge => {
+                        "The Novita API's answer was too large for this app's server"
+                    }
+                };
+                format!("{what} ({status})")
             }
             ApiError::BadRequest { status, .. } => {
                 format!("The API rejected the request ({status})")
@@ -123,6 +180,18 @@ impl ApiError {
         } else {
             api_base
         };
+        // The server between the page and Novita, at the start of a sentence and inside one.
+        let (server_starts, server) = if api_base.is_empty() {
+            (
+                "The server hosting this page".to_string(),
+                "the server hosting this page".to_string(),
+            )
+        } else {
+            (
+                format!("The proxy at {api_base}"),
+                format!("the proxy at {api_base}"),
+            )
+        };
         match self {
             ApiError::Unauthorized { .. } => "Check the API key: it may be mistyped, expired or deleted. Create a key in the Novita console (Settings → API keys) and paste it again.".into(),
             ApiError::Forbidden { .. } => "The key is valid but lacks permission for this instance. Use a key from the account that owns the instance.".into(),
@@ -130,6 +199,10 @@ impl ApiError {
             ApiError::RateLimited { retry_after_secs: Some(s), .. } => format!("Wait {} and try again.", seconds_in_words(*s)),
             ApiError::RateLimited { retry_after_secs: None, .. } => "Wait a minute and try again.".into(),
             ApiError::Server { .. } => "This is usually temporary. Try again in a minute; if it persists, check Novita's status page.".into(),
+            ApiError::Upstream { failure: UpstreamFailure::Unreachable, .. } => format!("Your key and the instance ID are not the problem: {server} could not connect to the Novita API. On that machine, check its internet access, DNS, firewall or outbound proxy, and the address it forwards to (--upstream, by default https://api.novita.ai); then try again."),
+            ApiError::Upstream { failure: UpstreamFailure::Timeout, .. } => format!("{server_starts} reached the Novita API but got no answer in time. Try again in a minute; if it keeps happening, check that machine's network path to api.novita.ai, its time limit (--upstream-timeout) and Novita's status page."),
+            ApiError::Upstream { failure: UpstreamFailure::BadResponse, .. } => format!("{server_starts} got something from the Novita API that was not a readable answer (a connection cut short, or something in between such as an intercepting proxy). Try again; if it keeps happening, check that machine's outbound network."),
+            ApiError::Upstream { failure: UpstreamFailure::TooLarge, .. } => format!("{server_starts} limits how large an answer it passes on (--max-response-body). Raise that limit if this instance's data is really that large."),
             ApiError::BadRequest { .. } => "Check the instance ID and the API base URL in Settings.".into(),
             ApiError::Network => format!("Check your connection and the API base URL in Settings (now {base}). If the API does not allow calls from browsers (CORS), set the API base URL to a CORS proxy or to the server that hosts this app."),
             ApiError::Timeout { .. } => format!("The API or the proxy at {base} may be overloaded or unreachable. Try again; if it keeps happening, check the API base URL in Settings."),
@@ -146,10 +219,19 @@ impl ApiError {
             | ApiError::NotFound { detail }
             | ApiError::RateLimited { detail, .. }
             | ApiError::Server { detail, .. }
+            | ApiError::Upstream { detail, .. }
             | ApiError::BadRequest { detail, .. }
             | ApiError::BadResponse { detail }
             | ApiError::Input { detail } => Some(detail.as_str()).filter(|d| !d.is_empty()),
             ApiError::Network | ApiError::Timeout { .. } => None,
+        }
+    }
+
+    /// The title, then the API's words when there are any: what `Display` shows.
+    fn summary(&self) -> String {
+        match self.detail() {
+            Some(d) => format!("{}: {d}", self.title()),
+            None => self.title(),
         }
     }
 
@@ -163,17 +245,6 @@ impl ApiError {
         }
     }
 }
-
-impl std::fmt::Display for ApiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.detail() {
-            Some(d) => write!(f, "{}: {d}", self.title()),
-            None => f.write_str(&self.title()),
-        }
-    }
-}
-
-impl std::error::Error for ApiError {}
 
 fn seconds_in_words(s: u64) -> String {
     match s {
@@ -200,7 +271,14 @@ pub fn classify_failure(status: u16, body: &str, retry_after: Option<&str>) -> A
             detail,
             retry_after_secs: retry_after.and_then(parse_retry_after),
         },
-        500..=599 => ApiError::Server { status, detail },
+        500..=599 => match reason.as_deref().and_then(UpstreamFailure::from_reason) {
+            Some(failure) => ApiError::Upstream {
+                status,
+                failure,
+                detail,
+            },
+            None => ApiError::Server { status, detail },
+        },
         _ => ApiError::BadRequest { status, detail },
     }
 }

@@ -21,7 +21,7 @@ pub fn expiry(end_time: &str) -> Expiry {
     if raw.is_empty() {
         return Expiry::NotReported;
     }
-    let Ok(n) = raw.parse::<f64>() else {
+    let Some(n) = crate::decimal::parse(raw) else {
         return Expiry::Unreadable(raw.to_string());
     };
     if !n.is_finite() {
@@ -141,14 +141,9 @@ pub fn gigabytes(size: Option<f64>) -> String {
     }
 }
 
-/// A number without a pointless ".0", at most two decimals.
+/// A number without a pointless ".0", at most two decimals (see [`crate::decimal::format`]).
 pub fn number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        let s = format!("{n:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
+    crate::decimal::format(n)
 }
 
 /// A text field, or "—" when the API sent nothing.
@@ -164,9 +159,9 @@ pub fn or_dash(s: &str) -> &str {
 pub fn memory(raw: &str) -> String {
     match raw.trim() {
         "" => "—".into(),
-        m => match m.parse::<f64>() {
-            Ok(n) if n.is_finite() => format!("{} GB", number(n)),
-            _ => m.to_string(),
+        m => match crate::decimal::parse(m) {
+            Some(n) => format!("{} GB", number(n)),
+            None => m.to_string(),
         },
     }
 }
@@ -182,6 +177,19 @@ pub fn ago(then_ms: f64, now_ms: f64) -> String {
         86_400..=172_799 => "1 day ago".into(),
         _ => format!("{} days ago", s / 86_400),
     }
+}
+
+/// `12345` as `12,345`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// "Data kept 7 days after stop" style text for `keepDataDay`.

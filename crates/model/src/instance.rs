@@ -127,44 +127,34 @@ pub struct LogStreams {
 }
 
 /// Why a 2xx body is not an instance. The text is shown to the user as is.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error)]
 pub enum InstanceParseError {
-    /// Empty body.
+    #[error("the answer was empty")]
     Empty,
-    /// Not JSON at all (an HTML page, a cut-off body).
+    /// A web page (a login page, a proxy's error page) where JSON was expected.
+    #[error("the answer was a web page (HTML), not JSON")]
+    WebPage {
+        #[source]
+        source: serde_json::Error,
+    },
+    /// Not JSON at all (a cut-off body, plain text). The parser's words (where it stopped)
+    /// are part of the message, since the page shows only the message.
+    #[error("the answer was not valid JSON ({source})")]
     NotJson {
-        detail: String,
-        looks_like_html: bool,
+        #[source]
+        source: serde_json::Error,
     },
     /// JSON, but not an object (`[]`, a string, a number).
+    #[error("the answer was JSON {found}, not an instance object")]
     NotAnObject { found: &'static str },
-    /// An object without any instance field; `message` is the API's own words if it sent any.
-    NoInstanceFields { message: Option<String> },
+    /// An object without any instance field, carrying the API's own words (an envelope such as
+    /// `{"code":0,"message":"instance is being created"}`).
+    #[error("the answer held no instance, only the message \"{message}\"")]
+    OnlyMessage { message: String },
+    /// An object without any instance field or message.
+    #[error("the answer was a JSON object with no instance fields")]
+    NoInstanceFields,
 }
-
-impl std::fmt::Display for InstanceParseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Empty => write!(f, "the answer was empty"),
-            Self::NotJson {
-                looks_like_html: true,
-                ..
-            } => write!(f, "the answer was a web page (HTML), not JSON"),
-            Self::NotJson { detail, .. } => write!(f, "the answer was not valid JSON ({detail})"),
-            Self::NotAnObject { found } => {
-                write!(f, "the answer was JSON {found}, not an instance object")
-            }
-            Self::NoInstanceFields { message: Some(m) } => {
-                write!(f, "the answer held no instance, only the message \"{m}\"")
-            }
-            Self::NoInstanceFields { message: None } => {
-                write!(f, "the answer was a JSON object with no instance fields")
-            }
-        }
-    }
-}
-
-impl std::error::Error for InstanceParseError {}
 
 // Serde users get the same lenient reading (a body that is not an object reads as empty).
 lenient::deserialize_via_value!(Instance, Instance::read);
@@ -177,11 +167,13 @@ impl Instance {
         if trimmed.is_empty() {
             return Err(InstanceParseError::Empty);
         }
-        let value: Value =
-            serde_json::from_str(trimmed).map_err(|e| InstanceParseError::NotJson {
-                detail: e.to_string(),
-                looks_like_html: trimmed.starts_with('<'),
-            })?;
+        let value: Value = serde_json::from_str(trimmed).map_err(|source| {
+            if trimmed.starts_with('<') {
+                InstanceParseError::WebPage { source }
+            } else {
+                InstanceParseError::NotJson { source }
+            }
+        })?;
         Self::from_value(value)
     }
 
@@ -199,7 +191,10 @@ impl Instance {
                 .iter()
                 .map(|k| lenient::string(map.get(*k)))
                 .find(|m| !m.trim().is_empty());
-            return Err(InstanceParseError::NoInstanceFields { message });
+            return Err(match message {
+                Some(message) => InstanceParseError::OnlyMessage { message },
+                None => InstanceParseError::NoInstanceFields,
+            });
         }
         Ok(Instance::read(map))
     }

@@ -25,7 +25,7 @@ pub fn string(v: Option<&Value>) -> String {
 pub fn number(v: Option<&Value>) -> Option<f64> {
     let parsed = match v? {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse::<f64>().ok(),
+        Value::String(s) => crate::decimal::parse(s),
         _ => None,
     };
     parsed.filter(|n| n.is_finite() && *n >= 0.0)

@@ -5,15 +5,21 @@
 //! the docs say required, numbers where they say strings, statuses they do not list), so every
 //! field is parsed leniently: a bad field degrades to "not reported", never fails the instance.
 
+pub mod actions;
 pub mod address;
 pub mod api;
+pub mod backoff;
+pub mod decimal;
 pub mod fleet;
 pub mod format;
+pub mod http_url;
+pub mod idle;
 pub mod instance;
 mod lenient;
 pub mod links;
 pub mod list;
 pub mod logs;
+pub mod metrics;
 pub mod refresh;
 pub mod secrets;
 pub mod settings;

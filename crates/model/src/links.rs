@@ -1,31 +1,14 @@
 //! Which API strings may become links, and the TCP and SSH forms of the others.
 
-/// The address as a link target, only when it is an `http:` or `https:` URL with a host.
-/// Everything else (`javascript:`, `data:`, `vbscript:`, scheme-relative `//host`, bare
-/// words, anything with whitespace or control characters inside) is `None` and stays text.
-/// Leading and trailing whitespace is trimmed first, as a browser would.
+use crate::http_url::HttpUrl;
+
+/// The address as a link target, only when it is an `http:` or `https:` URL with a plain host
+/// (see [`HttpUrl::parse`]: no userinfo, no backslash, no whitespace or control characters).
+/// Everything else (`javascript:`, `data:`, `vbscript:`, scheme-relative `//host`, bare words)
+/// is `None` and stays text. Leading and trailing whitespace is trimmed first, as a browser
+/// would.
 pub fn safe_http_url(raw: &str) -> Option<&str> {
-    let url = raw.trim();
-    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return None;
-    }
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    let rest = if lower.starts_with("https://") {
-        &url[8..]
-    } else if lower.starts_with("http://") {
-        &url[7..]
-    } else {
-        return None;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit('@').next().unwrap_or("");
-    let host_name = host.split(':').next().unwrap_or("");
-    let host_ok = !host_name.is_empty()
-        && (host.starts_with('[')
-            || host_name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')));
-    host_ok.then_some(url)
+    HttpUrl::parse(raw).map(|u| u.url)
 }
 
 /// A TCP endpoint `host:port`, as Novita sends it (no scheme).

@@ -3,6 +3,8 @@
 //! somewhere every 3 s, nothing while the tab is hidden or refresh is off, and after a failure
 //! a doubling back-off capped at two minutes that never undercuts the API's `Retry-After`.
 
+use crate::backoff::doubling_backoff;
+
 /// The user's auto-refresh choice: the `auto-refresh` select of CONTRACT.md.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RefreshSetting {
@@ -87,8 +89,8 @@ pub fn next_delay_ms(
             failures,
             retry_after_secs,
         } => {
-            let doubled = period.saturating_mul(1u64 << failures.clamp(1, 16));
-            let backoff = doubled.min(MAX_BACKOFF_SECS).max(period);
+            // A period longer than the cap is never shortened by a failure.
+            let backoff = doubling_backoff(period, failures.max(1), MAX_BACKOFF_SECS).max(period);
             backoff.max(retry_after_secs.unwrap_or(0))
         }
     };

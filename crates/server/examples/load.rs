@@ -35,6 +35,11 @@ struct Args {
     /// The proxy's --max-concurrent.
     #[arg(long, default_value_t = 64)]
     max_concurrent: usize,
+    /// The proxy's --max-connections. hyper's client opens more connections than requests in
+    /// flight (it races a new connection against waiting for a pooled one), so at 200 in flight
+    /// the default 256 would leave some waiting in the listen backlog.
+    #[arg(long, default_value_t = 1024)]
+    max_connections: usize,
     /// The most a phase may take before the run counts as failed.
     #[arg(long, default_value_t = 120)]
     phase_limit_secs: u64,
@@ -193,6 +198,7 @@ async fn run(args: &Args) -> Result<(), String> {
     .map_err(|err| err.to_string())?;
     let mut config = Config::new(&dist, fake.base_url());
     config.max_concurrent = args.max_concurrent;
+    config.max_connections = args.max_connections;
     // Lines are formatted and written as in production, only into nothing.
     config.log = LogSink::to_writer(std::io::sink());
     let server = Server::new(config).map_err(|err| err.to_string());
@@ -208,10 +214,11 @@ async fn run(args: &Args) -> Result<(), String> {
     }));
 
     println!(
-        "{} requests per phase, {} in flight, GET {INSTANCE_PATH}?instanceId=<minimal fixture>, proxy --max-concurrent {}, {} cores",
+        "{} requests per phase, {} in flight, GET {INSTANCE_PATH}?instanceId=<minimal fixture>, proxy --max-concurrent {} --max-connections {}, {} cores",
         args.requests,
         args.concurrency,
         args.max_concurrent,
+        args.max_connections,
         std::thread::available_parallelism().map_or(1, |n| n.get()),
     );
     let direct = measure("direct", &format!("{}{path}", fake.base_url()), args).await?;

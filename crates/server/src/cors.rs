@@ -1,17 +1,23 @@
-//! CORS for named origins only (`--allow-origin`, exact match). With none named, which is the
-//! default, no response carries a CORS header and browsers keep other pages out, which is what
-//! a same-origin app needs. Upstream CORS headers never pass through (see [`crate::proxy`]), so
-//! the upstream's own policy cannot widen this one.
+//! CORS for named origins only (`--allow-origin`, exact match), on the API paths and the log
+//! streams. With none named, which is the default, no answer carries a CORS header and browsers
+//! keep other pages out, which is what a same-origin app needs. Upstream CORS headers never
+//! pass through (they are not in the proxy's allow-list), so the upstream cannot widen this.
+//!
+//! tower-http's [`CorsLayer`] writes the headers and answers preflights. It answers every
+//! `OPTIONS` and adds its headers whatever the origin, so it only sees requests from a named
+//! origin: [`CorsRoutes`] keeps two versions of a route, with and without the layer, and sends
+//! each request to one by its `Origin`. Others get no CORS header at all, and an `OPTIONS` from
+//! them is an ordinary 405.
 
-use std::io;
+use std::time::Duration;
 
-use axum::extract::Request;
-use axum::http::header::{
-    ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN,
-    VARY,
-};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ORIGIN, RETRY_AFTER, VARY};
 use axum::http::{HeaderMap, HeaderValue, Method};
+use axum::Router;
+use tower_http::cors::{AllowOrigin, CorsLayer, Vary};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::error::StartError;
 
 #[derive(Clone, Debug, Default)]
 pub struct Cors {
@@ -20,95 +26,77 @@ pub struct Cors {
 
 impl Cors {
     /// Each origin must be `scheme://host[:port]` with nothing after it, as browsers send it.
-    pub fn new(origins: &[String]) -> io::Result<Cors> {
+    pub fn new(origins: &[String]) -> Result<Cors, StartError> {
         let mut cors = Cors::default();
         for origin in origins {
             // Browsers send scheme and host in lower case.
             let origin = origin.trim().to_ascii_lowercase();
-            let origin = origin.as_str();
             if origin.is_empty() {
                 continue;
             }
-            if !is_origin(origin) {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    format!(
-                        "--allow-origin {origin:?} is not an origin like https://ops.example.com \
-                         (scheme and host, optional port, no path or trailing slash)"
-                    ),
-                ));
-            }
-            let value = HeaderValue::from_str(origin)
-                .map_err(|err| io::Error::new(io::ErrorKind::InvalidInput, err))?;
+            let value = HeaderValue::from_str(&origin)
+                .ok()
+                .filter(|_| is_origin(&origin))
+                .ok_or_else(|| StartError::AllowOrigin(origin.clone()))?;
             cors.origins.push(value);
         }
         Ok(cors)
     }
 
-    /// The request's `Origin` when it is one of the named ones.
-    pub fn allowed_origin(&self, headers: &HeaderMap) -> Option<HeaderValue> {
-        let origin = headers.get(ORIGIN)?;
-        self.origins
-            .iter()
-            .any(|allowed| allowed.as_bytes() == origin.as_bytes())
-            .then(|| origin.clone())
+    /// Whether the request's `Origin` is one of the named ones.
+    pub fn allows(&self, headers: &HeaderMap) -> bool {
+        headers.get(ORIGIN).is_some_and(|origin| {
+            self.origins
+                .iter()
+                .any(|allowed| allowed.as_bytes() == origin.as_bytes())
+        })
     }
 
-    /// Adds the CORS headers to an answer on an API path for an allowed origin; `Vary: Origin`
-    /// on every API answer whenever some origin is allowed, so caches keep them apart.
-    pub fn decorate(
-        &self,
-        headers: &mut HeaderMap,
-        origin: Option<HeaderValue>,
-        api: bool,
-        preflight: bool,
-    ) {
-        if !api || self.origins.is_empty() {
-            return;
+    /// `router` in its two versions. Every answer says `Vary: Origin` whenever some origin is
+    /// named, so caches keep the two apart.
+    pub(crate) fn routes(&self, router: Router) -> CorsRoutes {
+        if self.origins.is_empty() {
+            return CorsRoutes {
+                plain: router.clone(),
+                allowed: router,
+                cors: self.clone(),
+            };
         }
-        add_vary_origin(headers);
-        let Some(origin) = origin else {
-            return;
-        };
-        headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-        if preflight {
-            headers.insert(
-                ACCESS_CONTROL_ALLOW_METHODS,
-                HeaderValue::from_static("GET, POST, OPTIONS"),
-            );
-            headers.insert(
-                ACCESS_CONTROL_ALLOW_HEADERS,
-                HeaderValue::from_static("authorization, content-type"),
-            );
-            headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
-        } else {
+        let plain = router.layer(SetResponseHeaderLayer::appending(
+            VARY,
+            HeaderValue::from_static("Origin"),
+        ));
+        let layer = CorsLayer::new()
+            .allow_origin(AllowOrigin::list(self.origins.clone()))
+            .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+            .allow_headers([AUTHORIZATION, CONTENT_TYPE])
             // Without this the app's code cannot read Retry-After on a 429.
-            headers.insert(
-                ACCESS_CONTROL_EXPOSE_HEADERS,
-                HeaderValue::from_static("Retry-After"),
-            );
+            .expose_headers([RETRY_AFTER])
+            .max_age(Duration::from_secs(600))
+            .vary(Vary::list([]));
+        CorsRoutes {
+            allowed: plain.clone().layer(layer),
+            plain,
+            cors: self.clone(),
         }
     }
 }
 
-pub fn is_preflight(request: &Request) -> bool {
-    request.method() == Method::OPTIONS
-        && request.headers().contains_key(ORIGIN)
-        && request
-            .headers()
-            .contains_key(ACCESS_CONTROL_REQUEST_METHOD)
+/// One route with and without CORS; [`CorsRoutes::pick`] chooses by the request's `Origin`.
+#[derive(Clone)]
+pub(crate) struct CorsRoutes {
+    plain: Router,
+    allowed: Router,
+    cors: Cors,
 }
 
-fn add_vary_origin(headers: &mut HeaderMap) {
-    let already = headers.get_all(VARY).iter().any(|value| {
-        value
-            .to_str()
-            .unwrap_or("")
-            .split(',')
-            .any(|name| name.trim().eq_ignore_ascii_case("origin") || name.trim() == "*")
-    });
-    if !already {
-        headers.append(VARY, HeaderValue::from_static("Origin"));
+impl CorsRoutes {
+    pub(crate) fn pick(&self, headers: &HeaderMap) -> Router {
+        if self.cors.allows(headers) {
+            self.allowed.clone()
+        } else {
+            self.plain.clone()
+        }
     }
 }
 

@@ -4,17 +4,23 @@
 //! - the request target must be origin-form (`/path?query`): an absolute-form target
 //!   (`GET http://evil.example/ HTTP/1.1`) is how clients talk to a forward proxy, which this is not;
 //! - the path must be plain: no `.` or `..` segments, no empty segments (`//`), no backslash, no
-//!   percent-encoded dot, slash, backslash, percent or NUL, no control characters;
-//! - the `Host` header must name this server (see [`HostPolicy`]).
+//!   `;` path parameters (`..;/` means `../` to some servers behind proxies), no percent-encoded
+//!   dot, slash, backslash, semicolon, percent or NUL, no control characters, and nothing outside
+//!   ASCII, raw or escaped (`%80`-`%FF`: overlong UTF-8 dots such as `%C0%AE` and fullwidth
+//!   dots such as `%EF%BC%8E` become `.` to some decoders). What passes is forwarded exactly as
+//!   it came, so the upstream sees the same path this server checked;
+//! - exactly one `Host` header, naming this server (see [`HostPolicy`]).
 
-use std::io;
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::Ipv6Addr;
+use std::sync::Arc;
 
-use axum::extract::Request;
-use axum::http::{header, StatusCode, Version};
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::json_error;
+use crate::error::{json_error, StartError};
+use crate::upstream::is_ip_literal;
 
 /// Why a request was refused; answers as a Novita-shaped JSON error.
 #[derive(Debug)]
@@ -51,7 +57,7 @@ pub struct HostPolicy {
 }
 
 impl HostPolicy {
-    pub fn new(allowed: &[String]) -> io::Result<HostPolicy> {
+    pub fn new(allowed: &[String]) -> Result<HostPolicy, StartError> {
         let mut policy = HostPolicy::default();
         for entry in allowed {
             let entry = entry.trim();
@@ -62,12 +68,8 @@ impl HostPolicy {
                 policy.any = true;
                 continue;
             }
-            let (name, port) = split_host(entry).ok_or_else(|| {
-                io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    format!("--allow-host {entry:?} is not a host name or name:port"),
-                )
-            })?;
+            let (name, port) =
+                split_host(entry).ok_or_else(|| StartError::AllowHost(entry.to_owned()))?;
             policy.names.push((name, port));
         }
         Ok(policy)
@@ -90,7 +92,7 @@ impl HostPolicy {
 }
 
 /// `name[:port]` or `[v6][:port]`, lowercased, a trailing dot dropped; None when malformed.
-fn split_host(host: &str) -> Option<(String, Option<u16>)> {
+pub(crate) fn split_host(host: &str) -> Option<(String, Option<u16>)> {
     let host = host.to_ascii_lowercase();
     let (name, port) = if let Some(rest) = host.strip_prefix('[') {
         let (inside, after) = rest.split_once(']')?;
@@ -122,31 +124,38 @@ fn split_host(host: &str) -> Option<(String, Option<u16>)> {
     valid.then_some((name, port))
 }
 
-fn is_ip_literal(name: &str) -> bool {
-    name.starts_with('[') || name.parse::<Ipv4Addr>().is_ok()
+/// Middleware: refuses what [`check`] refuses, before anything else sees the request.
+pub(crate) async fn guard(
+    State(hosts): State<Arc<HostPolicy>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match check(&hosts, &request) {
+        Ok(()) => next.run(request).await,
+        Err(refusal) => refusal.into_response(),
+    }
 }
 
-/// Runs every check; the first that fails says why.
+/// Runs every check; the first that fails says why. (The server speaks HTTP/1 only, where an
+/// authority in the request line is the absolute form meant for forward proxies.)
 pub fn check(hosts: &HostPolicy, request: &Request) -> Result<(), Refusal> {
     let uri = request.uri();
-    // HTTP/2 always carries the authority in the URI (there is no other way to send it); over
-    // HTTP/1 an authority in the request line is the absolute form meant for forward proxies.
-    let http2 = request.version() >= Version::HTTP_2;
-    if !http2 && (uri.scheme().is_some() || uri.authority().is_some()) {
+    if uri.scheme().is_some() || uri.authority().is_some() {
         return Err(Refusal {
             status: StatusCode::BAD_REQUEST,
             reason: "ABSOLUTE_TARGET_REFUSED",
             message: "This server is not a proxy for other hosts: send the path only",
         });
     }
-    let header_host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|value| value.to_str().ok());
-    let host = match uri.authority() {
-        Some(authority) if http2 => Some(authority.as_str()),
-        _ => header_host,
-    };
+    let mut hosts_sent = request.headers().get_all(header::HOST).iter();
+    let host = hosts_sent.next().and_then(|value| value.to_str().ok());
+    if hosts_sent.next().is_some() {
+        return Err(Refusal {
+            status: StatusCode::BAD_REQUEST,
+            reason: "DUPLICATE_HOST",
+            message: "The request has more than one Host header",
+        });
+    }
     match host {
         Some(host) if hosts.allows(host) => {}
         Some(_) => {
@@ -168,15 +177,17 @@ pub fn check(hosts: &HostPolicy, request: &Request) -> Result<(), Refusal> {
         return Err(Refusal {
             status: StatusCode::BAD_REQUEST,
             reason: "INVALID_PATH",
-            message: "The path has dot segments, empty segments or encoded separators",
+            message: "The path has dot segments, empty segments, path parameters, encoded \
+                      separators or characters outside ASCII",
         });
     }
     Ok(())
 }
 
 /// True for `/` and for `/seg/seg...` whose segments are neither empty, `.` nor `..`, with no
-/// backslash, control or non-ASCII character, and no percent escape of `.`, `/`, `\`, `%` or
-/// NUL (nor a malformed one). A trailing slash is allowed.
+/// backslash, `;`, control or non-ASCII character, and no percent escape of `.`, `/`, `\`,
+/// `;`, `%`, a control character or a byte above `%7F` (nor a malformed one). A trailing slash
+/// is allowed.
 pub fn is_plain_path(path: &str) -> bool {
     let Some(rest) = path.strip_prefix('/') else {
         return false;
@@ -184,7 +195,7 @@ pub fn is_plain_path(path: &str) -> bool {
     if rest.is_empty() {
         return true;
     }
-    if !path.bytes().all(|b| b.is_ascii_graphic()) || path.contains('\\') {
+    if !path.bytes().all(|b| b.is_ascii_graphic()) || path.contains(['\\', ';']) {
         return false;
     }
     let bytes = path.as_bytes();
@@ -197,7 +208,8 @@ pub fn is_plain_path(path: &str) -> bool {
             let Ok(value) = u8::from_str_radix(escape, 16) else {
                 return false;
             };
-            if matches!(value, b'.' | b'/' | b'\\' | b'%' | 0) || value < 0x20 || value == 0x7f {
+            if matches!(value, b'.' | b'/' | b'\\' | b';' | b'%') || !(0x20..0x7f).contains(&value)
+            {
                 return false;
             }
             i += 3;
@@ -223,6 +235,8 @@ mod tests {
             "/snippets/a-0123456789abcdef/inline0.js",
             "/dir/",
             "/a%20b",
+            "/gpu-instance/openapi/v1/gpu/instance%3Fx=1%23y",
+            "/a%7E",
         ] {
             assert!(is_plain_path(ok), "{ok}");
         }
@@ -246,6 +260,16 @@ mod tests {
             "/a%",
             "/a%zz",
             "/a\u{e9}",
+            "/gpu-instance/openapi/..;/..;/x",
+            "/a;b",
+            "/a%3Bb",
+            "/a%3bb",
+            "/gpu-instance/openapi/%C0%AE%C0%AE/x",
+            "/gpu-instance/openapi/%EF%BC%8E%EF%BC%8E/x",
+            "/a%80",
+            "/a%ff",
+            "/a%7F",
+            "/a%1f",
         ] {
             assert!(!is_plain_path(bad), "{bad}");
         }

@@ -1,14 +1,64 @@
-//! One line per request on stderr: time, method, path (never the query), status, latency, and
-//! for refusals or proxy failures a short reason. Never a header value or a body, so the API
-//! key and instance ids in queries stay out of the log.
+//! One line per request on stderr: time, method, path (never the query), status, latency (to
+//! the answer's headers), and for this server's own answers (refusals, proxy failures) their
+//! reason. Never a header value or a body, so the API key and instance ids in queries stay out
+//! of the log. A request whose client goes away first is logged as 499, as nginx does.
 
 use instance_model::format::civil_from_days;
 use std::fmt;
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::error::LogNote;
+
+/// Middleware: the outermost layer, so it sees every answer, refusals included.
+pub(crate) async fn request_log(
+    State(log): State<LogSink>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut pending = PendingLog {
+        log: &log,
+        method: request.method().clone(),
+        path: request.uri().path().to_owned(),
+        started: Instant::now(),
+        done: false,
+    };
+    let response = next.run(request).await;
+    pending.done = true;
+    let note = response.extensions().get::<LogNote>().map(|note| note.0);
+    log.request(
+        &pending.method,
+        &pending.path,
+        response.status(),
+        pending.started.elapsed(),
+        note,
+    );
+    response
+}
+
+/// Logs the request as cancelled if its future is dropped before the answer is ready.
+struct PendingLog<'a> {
+    log: &'a LogSink,
+    method: Method,
+    path: String,
+    started: Instant,
+    done: bool,
+}
+
+impl Drop for PendingLog<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            self.log
+                .cancelled(&self.method, &self.path, self.started.elapsed());
+        }
+    }
+}
 
 /// Where log lines go. Cloning shares the destination.
 #[derive(Clone)]

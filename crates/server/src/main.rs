@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use novita_viewer_server::cli::Args;
+use novita_viewer_server::cli::{mib, Args};
 use novita_viewer_server::Server;
 
 #[tokio::main]
@@ -29,14 +29,16 @@ async fn main() -> ExitCode {
     let addr = listener.local_addr().unwrap_or(args.listen);
     if server.is_plaintext_remote() {
         eprintln!(
-            "warning: the upstream {} is plain http on another machine: API keys would cross the network unencrypted",
+            "warning: the upstream {} is plain http on another machine (--allow-plain-http-upstream): API keys cross the network unencrypted",
             server.upstream()
         );
     }
     println!(
-        "serving {} on http://{addr}, proxying API calls to {}",
+        "serving {} on http://{addr}, proxying API calls to {}{}; worst-case memory for these limits about {} besides the app's files",
         args.dist.display(),
-        server.upstream()
+        server.upstream(),
+        if args.read_only { " (read-only)" } else { "" },
+        mib(server.worst_case_memory()),
     );
     match server.run(listener, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,

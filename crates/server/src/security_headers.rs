@@ -6,15 +6,22 @@
 //! with SHA-256 into a `'sha256-…'` source, so neither `script-src` nor `style-src` needs
 //! `'unsafe-inline'`. Trunk's default output has no inline style, so `style-src` is usually just
 //! `'self'`. `'wasm-unsafe-eval'` lets the page compile its WebAssembly and nothing more.
-//! `connect-src` is `'self'` (the default `config.json` points the app at this server), plus
-//! the origin of `apiBase` when the dist folder brings its own `config.json` naming another host,
-//! plus the log-stream origins (`--connect-src`, default `https://*.novita.ai`): the logs panel
-//! opens each instance's own log address, which is on Novita's hosts, not behind this proxy.
+//! `connect-src` is `'self'` (the default `config.json` points the app at this server, and tells
+//! it to open the instances' log streams through this server's `/log-stream/` too), plus the
+//! origin of `apiBase` when the dist folder brings its own `config.json` naming another host,
+//! plus whatever `--connect-src` adds (nothing by default). It used to allow
+//! `https://*.novita.ai` for the log streams, which also admits the instances' own port
+//! endpoints: servers other Novita customers run.
+//!
+//! The headers are set by tower-http's `SetResponseHeaderLayer`, overriding whatever an answer
+//! (the upstream's included) carried.
 
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
+use axum::http::{header, HeaderName, HeaderValue};
+use axum::Router;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::static_files::StaticFiles;
 
@@ -46,26 +53,29 @@ impl SecurityHeaders {
         self.csp.to_str().unwrap_or("")
     }
 
-    pub fn apply(&self, headers: &mut HeaderMap) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, self.csp.clone());
-        headers.insert(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        );
-        headers.insert(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        );
-        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-        headers.insert(
-            HeaderName::from_static("cross-origin-opener-policy"),
-            HeaderValue::from_static("same-origin"),
-        );
+    /// `router` with the headers on every answer.
+    pub(crate) fn wrap(&self, router: Router) -> Router {
+        let fixed = [
+            (header::CONTENT_SECURITY_POLICY, self.csp.clone()),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            (
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            ),
+            (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+            (
+                HeaderName::from_static("cross-origin-opener-policy"),
+                HeaderValue::from_static("same-origin"),
+            ),
+        ];
+        fixed.into_iter().fold(router, |router, (name, value)| {
+            router.layer(SetResponseHeaderLayer::overriding(name, value))
+        })
     }
 }
-
-/// The default log-stream origins the page may connect to (see the module comment).
-pub const DEFAULT_CONNECT_SOURCES: [&str; 1] = ["https://*.novita.ai"];
 
 /// Whether `source` is safe to put in `connect-src`: an `https:` (or loopback `http:`) origin,
 /// possibly with a `*.` wildcard host, and nothing that could end the directive.
@@ -205,7 +215,8 @@ fn attribute_names(attributes: &str) -> impl Iterator<Item = &str> {
     names.into_iter()
 }
 
-/// The origin of `apiBase` in a dist `config.json`, when it is an absolute http(s) URL.
+/// The origin of `apiBase` in a dist `config.json`, when it is an absolute http(s) URL without
+/// credentials.
 fn api_base_origin(config: &[u8]) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(config).ok()?;
     let base = value.get("apiBase")?.as_str()?.trim();
@@ -214,8 +225,12 @@ fn api_base_origin(config: &[u8]) -> Option<String> {
     if scheme != "http" && scheme != "https" {
         return None;
     }
-    let authority = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
-    let authority = authority.rsplit('@').next()?;
+    // Browsers end the authority at `\` too; a user name or password in it is refused (the
+    // part after `@` is the host a browser would call, which is not what a reader sees first).
+    let authority = rest
+        .split(['/', '\\', '?', '#'])
+        .next()?
+        .to_ascii_lowercase();
     let valid = !authority.is_empty()
         && authority
             .bytes()
@@ -282,5 +297,17 @@ const wasm = await init({ module_or_path: '/app-0123456789abcdef_bg.wasm' });
         assert_eq!(origin(r#"{"apiBase":"javascript:alert(1)"}"#), None);
         assert_eq!(origin(r#"{"apiBase":"https://a b"}"#), None);
         assert_eq!(origin("not json"), None);
+        assert_eq!(
+            origin(r#"{"apiBase":"https://api.novita.ai@evil.example"}"#),
+            None
+        );
+        assert_eq!(
+            origin(r#"{"apiBase":"https://u:p@proxy.example.com"}"#),
+            None
+        );
+        assert_eq!(
+            origin(r#"{"apiBase":"https://evil.example\\@x.novita.ai"}"#).as_deref(),
+            Some("https://evil.example")
+        );
     }
 }

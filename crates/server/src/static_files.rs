@@ -7,24 +7,34 @@
 //! `no-cache` with an `ETag`, so browsers revalidate and pick up a new build at once.
 //!
 //! The folder is read once: after a new `trunk build`, restart the server.
+//!
+//! `/config.json` tells the app where the API is. Without one in the dist folder the server
+//! writes its own: the API on this same origin, the log streams through this server
+//! (`"proxyLogs": true`), and `"readOnly": true` with `--read-only`. A dist `config.json` is
+//! served as it is, with `"readOnly": true` added under `--read-only`.
 
 use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::Request;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use crate::error::json_error;
+use crate::error::{json_error, method_not_allowed, StartError};
 
-/// What `/config.json` says when the dist folder has none: the API is on this same origin.
-pub const DEFAULT_CONFIG_JSON: &str = r#"{"apiBase":""}"#;
+/// What `/config.json` says when the dist folder has none: the API is on this same origin, and
+/// so are the log streams (see [`crate::log_stream`]).
+pub fn generated_config_json(read_only: bool) -> String {
+    let read_only = if read_only { r#","readOnly":true"# } else { "" };
+    format!(r#"{{"apiBase":"","proxyLogs":true{read_only}}}"#)
+}
 
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 pub const NO_CACHE: &str = "no-cache";
@@ -55,25 +65,24 @@ enum Encoding {
 
 impl StaticFiles {
     /// Reads every file under `dist` (hidden entries such as Trunk's `.stage` are skipped).
-    pub fn load(dist: &Path) -> io::Result<StaticFiles> {
-        let index = dist.join("index.html");
-        if !index.is_file() {
-            return Err(io::Error::new(
-                io::ErrorKind::NotFound,
-                format!(
-                    "{} has no index.html: build the app first (trunk build --release)",
-                    dist.display()
-                ),
-            ));
+    pub fn load(dist: &Path, read_only: bool) -> Result<StaticFiles, StartError> {
+        if !dist.join("index.html").is_file() {
+            return Err(StartError::NoIndex(dist.to_owned()));
         }
         let mut raw = Vec::new();
-        read_tree(dist, "", &mut raw)?;
-        let dist_has_config = raw.iter().any(|(path, _)| path == "/config.json");
-        if !dist_has_config {
-            raw.push((
+        read_tree(dist, "", &mut raw).map_err(|source| StartError::Read {
+            path: dist.to_owned(),
+            source,
+        })?;
+        let dist_config = raw.iter_mut().find(|(path, _)| path == "/config.json");
+        let dist_has_config = dist_config.is_some();
+        match dist_config {
+            Some((_, content)) if read_only => *content = with_read_only(content)?,
+            Some(_) => {}
+            None => raw.push((
                 "/config.json".to_owned(),
-                DEFAULT_CONFIG_JSON.as_bytes().to_vec(),
-            ));
+                generated_config_json(read_only).into_bytes(),
+            )),
         }
         let files = raw
             .into_iter()
@@ -86,6 +95,36 @@ impl StaticFiles {
             files,
             dist_has_config,
         })
+    }
+
+    /// Makes `index.html`'s CSP `<meta>` (the policy a static host relies on, written by the
+    /// build) say what this server's header says, less `frame-ancestors`, which a `<meta>`
+    /// cannot carry. A browser enforces both: a `<meta>` narrower than the header (one without
+    /// an origin `--connect-src` or `config.json` adds here) would block what the server
+    /// allows. A page without such a `<meta>` is left as it is.
+    pub fn set_csp_meta(&mut self, header_policy: &str) {
+        let Some(asset) = self.files.get("/index.html") else {
+            return;
+        };
+        let html = String::from_utf8_lossy(&asset.identity).into_owned();
+        let Some(content) = csp_meta_content(&html) else {
+            return;
+        };
+        let policy: Vec<&str> = header_policy
+            .split(';')
+            .map(str::trim)
+            .filter(|d| !d.is_empty() && !d.starts_with("frame-ancestors"))
+            .collect();
+        let rewritten = format!(
+            "{}{}{}",
+            &html[..content.start],
+            policy.join("; "),
+            &html[content.end..]
+        );
+        self.files.insert(
+            "/index.html".to_owned(),
+            Asset::new("/index.html", rewritten.into_bytes()),
+        );
     }
 
     /// The bytes of a file as served (uncompressed), e.g. `"/index.html"`.
@@ -106,7 +145,7 @@ impl StaticFiles {
         self.files.is_empty()
     }
 
-    /// Answers a GET or HEAD (the caller has checked the method and the path's shape).
+    /// Answers a GET or HEAD (the guard has checked the path's shape).
     pub(crate) fn respond(&self, request: &Request) -> Response {
         let path = request.uri().path();
         let key = if path == "/" { "/index.html" } else { path };
@@ -119,6 +158,26 @@ impl StaticFiles {
         };
         asset.respond(request.headers())
     }
+}
+
+/// Where the `content` value of the CSP `<meta>` sits in `html` (the bytes between its quotes).
+fn csp_meta_content(html: &str) -> Option<std::ops::Range<usize>> {
+    let lower = html.to_ascii_lowercase();
+    let equiv = lower.find("http-equiv=\"content-security-policy\"")?;
+    let tag_start = lower[..equiv].rfind('<')?;
+    let tag_end = equiv + lower[equiv..].find('>')?;
+    let marker = "content=\"";
+    let start = tag_start + lower[tag_start..tag_end].find(marker)? + marker.len();
+    let end = start + lower[start..tag_end].find('"')?;
+    Some(start..end)
+}
+
+/// The handler for every path that is neither the API nor a log stream.
+pub(crate) async fn serve(State(files): State<Arc<StaticFiles>>, request: Request) -> Response {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return method_not_allowed("GET, HEAD");
+    }
+    files.respond(&request)
 }
 
 impl Asset {
@@ -202,6 +261,17 @@ impl Asset {
         }
         response
     }
+}
+
+/// A dist `config.json` with `"readOnly": true` set.
+fn with_read_only(content: &[u8]) -> Result<Vec<u8>, StartError> {
+    let mut value: serde_json::Value =
+        serde_json::from_slice(content).map_err(StartError::DistConfig)?;
+    let Some(object) = value.as_object_mut() else {
+        return Err(StartError::DistConfigNotObject);
+    };
+    object.insert("readOnly".to_owned(), serde_json::Value::Bool(true));
+    Ok(value.to_string().into_bytes())
 }
 
 fn read_tree(dir: &Path, prefix: &str, out: &mut Vec<(String, Vec<u8>)>) -> io::Result<()> {

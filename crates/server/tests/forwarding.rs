@@ -13,6 +13,16 @@ use tokio::net::TcpListener;
 
 const OPS: &str = "https://ops.example.com";
 
+/// A comma-separated header value as lower-case items.
+fn list(value: Option<&str>) -> Vec<String> {
+    value
+        .unwrap_or("")
+        .split(',')
+        .map(|item| item.trim().to_ascii_lowercase())
+        .filter(|item| !item.is_empty())
+        .collect()
+}
+
 async fn fake() -> FakeNovita {
     FakeNovita::start().await.expect("fake-novita")
 }
@@ -63,6 +73,9 @@ async fn post_keeps_the_body() {
     let server = TestServer::start(config(&dist, &fake.base_url())).await;
     let id = fixture_id("full");
     let body = format!("{{\"instanceId\":\"{id}\"}}");
+    // The real API may answer an action with an empty body; this one answers `{}`, so the
+    // test sees the body come back unchanged.
+    fake.set_action_answer(200, "{}");
 
     let reply = send(
         Method::POST,
@@ -76,7 +89,7 @@ async fn post_keeps_the_body() {
     .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert_eq!(reply.text(), "{}");
-    assert_eq!(fake.instance(&id).expect("instance")["status"], "stopping");
+    assert_eq!(fake.instance(&id).expect("instance")["status"], "toStop");
 
     let seen = fake.requests();
     assert_eq!(seen.len(), 1);
@@ -139,16 +152,49 @@ async fn the_metrics_prefix_is_forwarded_too() {
     let server = TestServer::start(config(&dist, &fake.base_url())).await;
     let path = "/openapi/v1/metrics/gpu/instance?instanceId=abc&interval=60";
     let reply = get(&server.url(path), &[("authorization", &bearer())]).await;
-    // The stand-in has no metrics route: its own 404 comes back.
-    assert_eq!(reply.status, StatusCode::NOT_FOUND);
-    assert_eq!(reply.json()["message"], "no such API path");
+    // The stand-in's own answer for an instance it does not know comes back.
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.json()["reason"], "RESOURCE_NOT_FOUND");
     let seen = fake.requests();
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].path, "/openapi/v1/metrics/gpu/instance");
     assert_eq!(seen[0].query.as_deref(), Some("instanceId=abc&interval=60"));
 }
 
-/// An upstream that answers with everything it received and a few headers a proxy must drop.
+/// Response headers the page needs, which come back.
+const KEPT_DOWN: [(&str, &str); 6] = [
+    ("retry-after", "7"),
+    ("cache-control", "private, max-age=5"),
+    ("etag", "\"v1\""),
+    ("x-request-id", "req-123"),
+    ("x-ratelimit-remaining", "99"),
+    ("date", "Thu, 26 Nov 2026 16:00:00 GMT"),
+];
+
+/// Response headers that never come back, whatever the upstream says.
+const DROPPED_DOWN: [(&str, &str); 19] = [
+    ("set-cookie", "session=upstream; Path=/"),
+    ("connection", "x-hop-only"),
+    ("x-hop-only", "1"),
+    ("keep-alive", "timeout=5"),
+    ("alt-svc", "h3=\":443\""),
+    ("strict-transport-security", "max-age=1"),
+    ("access-control-allow-origin", "*"),
+    ("access-control-allow-credentials", "true"),
+    ("nel", "{\"report_to\":\"x\",\"max_age\":1}"),
+    ("report-to", "{\"group\":\"x\"}"),
+    ("www-authenticate", "Basic realm=\"x\""),
+    ("clear-site-data", "\"*\""),
+    ("link", "<https://evil.example/>; rel=preload"),
+    ("refresh", "0; url=https://evil.example/"),
+    ("location", "https://evil.example/"),
+    ("x-http-method-override", "DELETE"),
+    ("content-security-policy", "default-src *"),
+    ("x-upstream", "unknown headers stay behind"),
+    ("content-disposition", "attachment; filename=x.html"),
+];
+
+/// An upstream that answers with the target it received and headers a proxy must sort.
 async fn echo_upstream() -> (String, Arc<Mutex<Vec<HeaderMap>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let record = seen.clone();
@@ -157,20 +203,14 @@ async fn echo_upstream() -> (String, Arc<Mutex<Vec<HeaderMap>>>) {
         async move {
             record.lock().unwrap().push(request.headers().clone());
             let uri = request.uri().to_string();
-            (
-                [
-                    ("set-cookie", "session=upstream; Path=/"),
-                    ("connection", "x-hop-only"),
-                    ("x-hop-only", "1"),
-                    ("keep-alive", "timeout=5"),
-                    ("alt-svc", "h3=\":443\""),
-                    ("access-control-allow-origin", "*"),
-                    ("x-upstream", "kept"),
-                    ("retry-after", "7"),
-                ],
-                uri,
-            )
-                .into_response()
+            let mut response = uri.into_response();
+            for (name, value) in KEPT_DOWN.iter().chain(DROPPED_DOWN.iter()) {
+                response.headers_mut().append(
+                    axum::http::HeaderName::from_static(name),
+                    axum::http::HeaderValue::from_static(value),
+                );
+            }
+            response
         }
     });
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
@@ -182,7 +222,7 @@ async fn echo_upstream() -> (String, Arc<Mutex<Vec<HeaderMap>>>) {
 }
 
 #[tokio::test]
-async fn cookies_hop_by_hop_and_browser_headers_stay_behind() {
+async fn only_allowed_headers_cross_either_way() {
     let dist = Dist::new();
     let (upstream, seen) = echo_upstream().await;
     // A path on the upstream URL is kept as a prefix.
@@ -192,6 +232,9 @@ async fn cookies_hop_by_hop_and_browser_headers_stay_behind() {
         &[
             ("authorization", "Bearer sk_whatever"),
             ("content-type", "application/json"),
+            ("accept", "application/json"),
+            ("accept-language", "en-GB"),
+            ("user-agent", "test-browser/1"),
             ("cookie", "session=browser"),
             ("origin", "https://ops.example.com"),
             ("referer", "https://ops.example.com/page"),
@@ -200,7 +243,12 @@ async fn cookies_hop_by_hop_and_browser_headers_stay_behind() {
             ("te", "trailers"),
             ("proxy-authorization", "Basic abc"),
             ("x-forwarded-for", "203.0.113.9"),
-            ("accept", "application/json"),
+            ("forwarded", "for=203.0.113.9"),
+            ("x-http-method-override", "DELETE"),
+            ("x-method-override", "DELETE"),
+            ("x-custom", "anything"),
+            ("accept-encoding", "gzip, deflate, br"),
+            ("if-none-match", "\"v0\""),
         ],
     )
     .await;
@@ -209,33 +257,41 @@ async fn cookies_hop_by_hop_and_browser_headers_stay_behind() {
         reply.text(),
         "/prefix/gpu-instance/openapi/v1/gpu/instances?pageSize=10&name=a%26b"
     );
-    for dropped in [
-        "set-cookie",
-        "x-hop-only",
-        "keep-alive",
-        "alt-svc",
-        "access-control-allow-origin",
-    ] {
-        assert!(reply.header(dropped).is_none(), "{dropped} came back");
+    for (name, value) in KEPT_DOWN {
+        assert_eq!(reply.header(name), Some(value), "{name} should come back");
     }
-    assert_eq!(reply.header("x-upstream"), Some("kept"));
-    assert_eq!(reply.header("retry-after"), Some("7"));
+    for (name, _) in DROPPED_DOWN {
+        if name == "content-security-policy" {
+            // This server's own policy, never the upstream's.
+            assert_ne!(reply.header(name), Some("default-src *"));
+            continue;
+        }
+        assert!(reply.header(name).is_none(), "{name} came back");
+    }
 
     let headers = seen.lock().unwrap()[0].clone();
-    for dropped in [
-        "cookie",
-        "origin",
-        "referer",
-        "x-client-hop",
-        "te",
-        "proxy-authorization",
-        "x-forwarded-for",
-    ] {
-        assert!(headers.get(dropped).is_none(), "{dropped} went upstream");
-    }
+    let mut names: Vec<&str> = headers.keys().map(|name| name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "accept",
+            "accept-encoding",
+            "accept-language",
+            "authorization",
+            "content-type",
+            "host",
+            "user-agent"
+        ],
+        "only the allow-list went upstream: {headers:?}"
+    );
     assert_eq!(headers["authorization"], "Bearer sk_whatever");
     assert_eq!(headers["content-type"], "application/json");
     assert_eq!(headers["accept"], "application/json");
+    assert_eq!(
+        headers["accept-encoding"], "identity",
+        "no compression asked for"
+    );
     assert_eq!(
         headers["host"],
         upstream.trim_start_matches("http://"),
@@ -293,17 +349,19 @@ async fn cors_for_named_origins_only() {
         "",
     )
     .await;
-    assert_eq!(preflight.status, StatusCode::NO_CONTENT);
+    // tower-http's CorsLayer answers preflights with an empty 200.
+    assert_eq!(preflight.status, StatusCode::OK);
+    assert!(preflight.body.is_empty());
     assert_eq!(preflight.header("access-control-allow-origin"), Some(OPS));
     assert_eq!(
-        preflight.header("access-control-allow-methods"),
-        Some("GET, POST, OPTIONS")
+        list(preflight.header("access-control-allow-methods")),
+        ["get", "post", "options"]
     );
     assert_eq!(
-        preflight.header("access-control-allow-headers"),
-        Some("authorization, content-type")
+        list(preflight.header("access-control-allow-headers")),
+        ["authorization", "content-type"]
     );
-    assert!(preflight.header("access-control-max-age").is_some());
+    assert_eq!(preflight.header("access-control-max-age"), Some("600"));
     assert!(fake.requests().is_empty(), "preflights are answered here");
 
     let reply = get(
@@ -314,12 +372,13 @@ async fn cors_for_named_origins_only() {
     assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(reply.header("access-control-allow-origin"), Some(OPS));
     assert_eq!(
-        reply.header("access-control-expose-headers"),
-        Some("Retry-After")
+        list(reply.header("access-control-expose-headers")),
+        ["retry-after"]
     );
     let vary: Vec<_> = reply.headers.get_all("vary").iter().collect();
     assert!(
-        vary.iter().any(|v| v.to_str().unwrap().contains("Origin")),
+        vary.iter()
+            .any(|v| list(v.to_str().ok()).contains(&"origin".to_owned())),
         "{vary:?}"
     );
 
@@ -339,6 +398,10 @@ async fn cors_for_named_origins_only() {
             "{other}: {:?}",
             reply.headers
         );
+        assert!(
+            list(reply.header("vary")).contains(&"origin".to_owned()),
+            "{other}: caches must keep the answers apart"
+        );
         let preflight = send(
             Method::OPTIONS,
             &server.url(&path),
@@ -354,4 +417,125 @@ async fn cors_for_named_origins_only() {
     let refused = send(Method::PUT, &server.url(&path), &[("origin", OPS)], "").await;
     refused.assert_error(405);
     assert_eq!(refused.header("access-control-allow-origin"), Some(OPS));
+}
+
+/// An upstream that answers every request with `status`, `headers` and `body`.
+async fn fixed_upstream(
+    status: StatusCode,
+    headers: Vec<(&'static str, &'static str)>,
+    body: Vec<u8>,
+) -> String {
+    let app = axum::Router::new().fallback(move || {
+        let headers = headers.clone();
+        let body = body.clone();
+        async move {
+            let mut response = (status, body).into_response();
+            for (name, value) in headers {
+                response.headers_mut().insert(
+                    axum::http::HeaderName::from_static(name),
+                    axum::http::HeaderValue::from_static(value),
+                );
+            }
+            response
+        }
+    });
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    base
+}
+
+#[tokio::test]
+async fn an_upstream_redirect_is_a_json_502_never_a_location() {
+    let dist = Dist::new();
+    for status in [301, 302, 303, 307, 308] {
+        let upstream = fixed_upstream(
+            StatusCode::from_u16(status).expect("status"),
+            vec![
+                ("location", "https://evil.example/steal"),
+                ("refresh", "0; url=https://evil.example/"),
+            ],
+            b"moved".to_vec(),
+        )
+        .await;
+        let server = TestServer::start(config(&dist, &upstream)).await;
+        let reply = send(
+            Method::POST,
+            &server.url(&format!("{INSTANCE_PATH}/stop")),
+            &[("authorization", &bearer())],
+            "{\"instanceId\":\"x\"}",
+        )
+        .await;
+        let json = reply.assert_error(502);
+        assert_eq!(json["reason"], "UPSTREAM_REDIRECT", "{status}");
+        assert!(
+            json["message"]
+                .as_str()
+                .unwrap()
+                .contains(&status.to_string()),
+            "{json}"
+        );
+        assert!(reply.header("location").is_none(), "{status}");
+        assert!(reply.header("refresh").is_none(), "{status}");
+    }
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(data).expect("gzip");
+    encoder.finish().expect("gzip")
+}
+
+#[tokio::test]
+async fn a_compressed_answer_is_decoded_and_capped_by_what_it_expands_to() {
+    let dist = Dist::new();
+    let json = fake_novita::fixture("full")
+        .expect("fixture")
+        .as_bytes()
+        .to_vec();
+    let upstream = fixed_upstream(
+        StatusCode::OK,
+        vec![
+            ("content-encoding", "gzip"),
+            ("content-type", "application/json"),
+        ],
+        gzip(&json),
+    )
+    .await;
+    let server = TestServer::start(config(&dist, &upstream)).await;
+    let url = server.url(&format!("{INSTANCE_PATH}?instanceId=x"));
+    let reply = get(&url, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.header("content-encoding"), None);
+    assert_eq!(&reply.body[..], &json[..]);
+    assert_eq!(
+        reply.header("content-length"),
+        Some(json.len().to_string().as_str())
+    );
+
+    // 64 MiB of zeros is 64 KiB gzipped: under any cap on the wire, far over it expanded.
+    let bomb = gzip(&vec![0u8; 64 * 1024 * 1024]);
+    assert!(bomb.len() < 100 * 1024);
+    let upstream = fixed_upstream(
+        StatusCode::OK,
+        vec![
+            ("content-encoding", "gzip"),
+            ("content-type", "application/json"),
+        ],
+        bomb,
+    )
+    .await;
+    let mut config = config(&dist, &upstream);
+    config.max_response_body = 1024 * 1024;
+    let server = TestServer::start(config).await;
+    let reply = get(
+        &server.url(&format!("{INSTANCE_PATH}?instanceId=x")),
+        &[("accept-encoding", "gzip")],
+    )
+    .await;
+    let json = reply.assert_error(502);
+    assert_eq!(json["reason"], "UPSTREAM_RESPONSE_TOO_LARGE");
 }

@@ -28,9 +28,14 @@ async fn a_hanging_upstream_is_a_504_after_the_timeout() {
     let took = started.elapsed();
     let json = reply.assert_error(504);
     assert_eq!(json["reason"], "UPSTREAM_TIMEOUT");
+    let origin = fake.base_url();
     assert_eq!(
         json["message"],
-        "The Novita API did not answer within 2 s (via this server's proxy)"
+        format!(
+            "The Novita API at {origin} did not answer within 2 s (via this server's proxy). \
+             If it keeps happening, check that this server can resolve that name (DNS) and \
+             reach it through its outbound firewall or proxy"
+        )
     );
     assert!(took >= Duration::from_millis(1900), "{took:?}");
     assert!(took < Duration::from_secs(4), "{took:?}");
@@ -53,10 +58,16 @@ async fn an_unreachable_upstream_is_a_502() {
     .await;
     let json = reply.assert_error(502);
     assert_eq!(json["reason"], "UPSTREAM_UNREACHABLE");
-    assert!(json["message"]
-        .as_str()
-        .unwrap()
-        .contains("via this server's proxy"));
+    // Says whose problem it is and what to check, so the operator looks at this server.
+    assert_eq!(
+        json["message"],
+        format!(
+            "This server could not reach the Novita API at http://{addr} (via this server's \
+             proxy). The problem is between this server and the API, not in your browser: \
+             check this server's DNS resolution, its outbound firewall or proxy, and its \
+             --upstream setting"
+        )
+    );
 }
 
 /// A listener that does something rude with every connection, until the test ends.

@@ -26,15 +26,19 @@ use fake_novita::{FakeNovita, INSTANCE_PATH, TEST_API_KEY};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use novita_viewer_server::security_headers::{
-    content_security_policy, inline_hashes, DEFAULT_CONNECT_SOURCES,
-};
-use novita_viewer_server::static_files::{DEFAULT_CONFIG_JSON, IMMUTABLE, NO_CACHE};
+use novita_viewer_server::security_headers::{content_security_policy, inline_hashes};
+use novita_viewer_server::static_files::{IMMUTABLE, NO_CACHE};
 use tokio::net::TcpListener;
 
 const NGINX: &str = "/usr/sbin/nginx";
 const CONF: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/nginx.conf");
 const PLACEHOLDER_HASH: &str = "sha256-PASTE-THE-LOADER-HASH-HERE";
+
+/// nginx does not proxy the log streams (the bundled server does, under `/log-stream/`): its
+/// page opens them on Novita's hosts, so its `connect-src` names them, and its `config.json`
+/// has no `proxyLogs`.
+const NGINX_CONNECT_SOURCES: [&str; 1] = ["https://*.novita.ai"];
+const NGINX_CONFIG_JSON: &str = r#"{"apiBase":""}"#;
 
 // ---------------------------------------------------------------------------------------------
 // Rendering deploy/nginx.conf for a test.
@@ -50,8 +54,12 @@ struct Site<'a> {
     loader_hash: &'a str,
     read_timeout_secs: u32,
     max_api_calls: u32,
+    /// The read-only switch turned on.
+    read_only: bool,
     /// None: plain http on the port, every TLS line dropped. Some: TLS kept, on both sides.
     tls: Option<&'a Certs>,
+    /// More lines for the server block, before its first location (the README's recipes).
+    extra_server: &'a str,
 }
 
 /// Counts how often each rule changed a line, so a change to the file that a rule no longer
@@ -67,7 +75,9 @@ struct Hits {
     logs: usize,
     read_timeout: usize,
     limit_conn: usize,
+    read_only: usize,
     hash: usize,
+    first_location: usize,
 }
 
 fn render(conf: &str, site: &Site) -> String {
@@ -143,9 +153,19 @@ fn render(conf: &str, site: &Site) -> String {
                 "{indent}limit_conn novita_viewer_api_calls {};",
                 site.max_api_calls
             ))
+        } else if trimmed == "set $novita_viewer_read_only off;" {
+            hits.read_only += 1;
+            Some(if site.read_only {
+                format!("{indent}set $novita_viewer_read_only on;")
+            } else {
+                line.to_owned()
+            })
         } else if trimmed.contains(PLACEHOLDER_HASH) {
             hits.hash += 1;
             Some(line.replace(PLACEHOLDER_HASH, site.loader_hash))
+        } else if trimmed == "location = / {" {
+            hits.first_location += 1;
+            Some(format!("{}{line}", site.extra_server))
         } else {
             Some(line.to_owned())
         };
@@ -174,7 +194,13 @@ fn render(conf: &str, site: &Site) -> String {
         hits.read_timeout == 1,
     );
     expect("limit_conn", hits.limit_conn, hits.limit_conn == 1);
+    expect("the read-only switch", hits.read_only, hits.read_only == 1);
     expect("the loader hash placeholder", hits.hash, hits.hash == 1);
+    expect(
+        "the first location",
+        hits.first_location,
+        hits.first_location == 1,
+    );
     for gone in [
         "/var/log/nginx",
         "/srv/",
@@ -263,9 +289,12 @@ struct Options<'a> {
     upstream: SocketAddr,
     read_timeout_secs: u32,
     max_api_calls: u32,
+    read_only: bool,
     tls: Option<&'a Certs>,
     /// More http-level config in the wrapper (a TLS front for the stand-in, say).
     extra_http: String,
+    /// More server-level config, before the first location.
+    extra_server: String,
 }
 
 impl<'a> Options<'a> {
@@ -274,8 +303,10 @@ impl<'a> Options<'a> {
             upstream,
             read_timeout_secs: 20,
             max_api_calls: 64,
+            read_only: false,
             tls: None,
             extra_http: String::new(),
+            extra_server: String::new(),
         }
     }
 }
@@ -309,7 +340,9 @@ impl Nginx {
                     loader_hash: &loader_hash,
                     read_timeout_secs: options.read_timeout_secs,
                     max_api_calls: options.max_api_calls,
+                    read_only: options.read_only,
                     tls: options.tls,
+                    extra_server: &options.extra_server,
                 },
             );
             std::fs::write(dir.0.join("novita-viewer.conf"), site).expect("write site");
@@ -429,14 +462,14 @@ async fn fake() -> FakeNovita {
     FakeNovita::start().await.expect("fake-novita")
 }
 
-/// The policy the bundled server would send for this dist.
+/// The policy the bundled server would send for this dist with nginx's `connect-src`.
 fn bundled_csp(dist: &Dist) -> String {
     let html = std::fs::read_to_string(dist.path().join("index.html")).expect("index.html");
-    let defaults: Vec<String> = DEFAULT_CONNECT_SOURCES
+    let sources: Vec<String> = NGINX_CONNECT_SOURCES
         .iter()
         .map(|s| s.to_string())
         .collect();
-    content_security_policy(&html, None, &defaults)
+    content_security_policy(&html, None, &sources)
 }
 
 fn assert_security_headers(reply: &Reply, csp: &str, what: &str) {
@@ -577,7 +610,7 @@ async fn config_json_says_same_origin_unless_dist_has_its_own() {
 
     let reply = get(&nginx.url("/config.json"), &[]).await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.text(), DEFAULT_CONFIG_JSON);
+    assert_eq!(reply.text(), NGINX_CONFIG_JSON);
     assert_eq!(reply.header("content-type"), Some("application/json"));
     assert_eq!(reply.header("cache-control"), Some(NO_CACHE));
     assert_security_headers(&reply, &bundled_csp(&dist), "config.json");
@@ -644,6 +677,7 @@ async fn get_and_post_are_forwarded_unchanged_without_cookies_or_origin() {
 
     fake.clear_requests();
     let body = format!("{{\"instanceId\":\"{id}\"}}");
+    fake.set_action_answer(200, "{}");
     let reply = send(
         Method::POST,
         &nginx.url(&format!("{INSTANCE_PATH}/stop")),
@@ -657,7 +691,7 @@ async fn get_and_post_are_forwarded_unchanged_without_cookies_or_origin() {
     .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert_eq!(reply.text(), "{}");
-    assert_eq!(fake.instance(&id).expect("instance")["status"], "stopping");
+    assert_eq!(fake.instance(&id).expect("instance")["status"], "toStop");
     let seen = fake.requests();
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert_eq!(seen[0].method, "POST");
@@ -744,6 +778,32 @@ async fn the_apis_errors_pass_through_with_retry_after_and_without_its_cors() {
     assert_eq!(reply.json()["reason"], "INVALID_API_KEY");
 }
 
+/// Response headers that never come back from nginx (it hides them by name).
+const HIDDEN_DOWN: [(&str, &str); 22] = [
+    ("set-cookie", "upstream=1"),
+    ("alt-svc", "h3=\":443\""),
+    ("strict-transport-security", "max-age=1"),
+    ("access-control-allow-origin", "*"),
+    ("access-control-allow-credentials", "true"),
+    ("content-security-policy", "default-src *"),
+    ("x-frame-options", "SAMEORIGIN"),
+    ("x-accel-redirect", "/index.html"),
+    ("location", "https://evil.example/"),
+    ("content-location", "https://evil.example/"),
+    ("refresh", "0; url=https://evil.example/"),
+    ("link", "<https://evil.example/>; rel=preload"),
+    ("nel", "{\"report_to\":\"x\",\"max_age\":1}"),
+    ("report-to", "{\"group\":\"x\"}"),
+    ("www-authenticate", "Basic realm=\"x\""),
+    ("clear-site-data", "\"*\""),
+    ("content-disposition", "attachment; filename=x.html"),
+    ("x-http-method-override", "DELETE"),
+    ("x-method-override", "DELETE"),
+    ("permissions-policy", "camera=*"),
+    ("server-timing", "db;dur=1"),
+    ("x-powered-by", "upstream"),
+];
+
 /// An upstream that records the headers it gets and answers with every header that must not
 /// come back, and the path and query it saw as the body.
 async fn echo_upstream() -> (SocketAddr, Arc<Mutex<Vec<HeaderMap>>>) {
@@ -758,23 +818,25 @@ async fn echo_upstream() -> (SocketAddr, Arc<Mutex<Vec<HeaderMap>>>) {
                 .path_and_query()
                 .map(|pq| pq.as_str().to_owned())
                 .unwrap_or_default();
-            (
+            let mut response = (
                 [
-                    ("set-cookie", "upstream=1"),
-                    ("alt-svc", "h3=\":443\""),
-                    ("strict-transport-security", "max-age=1"),
-                    ("access-control-allow-origin", "*"),
-                    ("access-control-allow-credentials", "true"),
-                    ("content-security-policy", "default-src *"),
-                    ("x-frame-options", "SAMEORIGIN"),
-                    ("x-accel-redirect", "/index.html"),
                     ("x-upstream", "kept"),
                     ("retry-after", "7"),
                     ("cache-control", "private, max-age=5"),
                 ],
                 target,
             )
-                .into_response()
+                .into_response();
+            for (name, value) in HIDDEN_DOWN {
+                response.headers_mut().insert(
+                    axum::http::HeaderName::from_static(name),
+                    axum::http::HeaderValue::from_static(value),
+                );
+            }
+            if request.uri().path().ends_with("/redirect") {
+                *response.status_mut() = StatusCode::FOUND;
+            }
+            response
         }
     });
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
@@ -786,7 +848,7 @@ async fn echo_upstream() -> (SocketAddr, Arc<Mutex<Vec<HeaderMap>>>) {
 }
 
 #[tokio::test]
-async fn cookies_browser_and_forwarding_headers_stay_behind() {
+async fn only_allowed_request_headers_go_up_and_named_ones_never_come_back() {
     let dist = test_dist();
     let (upstream, seen) = echo_upstream().await;
     let nginx = Nginx::start(&dist, Options::to(upstream)).await;
@@ -796,6 +858,10 @@ async fn cookies_browser_and_forwarding_headers_stay_behind() {
         &[
             ("authorization", "Bearer sk_whatever"),
             ("content-type", "application/json"),
+            ("accept", "application/json"),
+            ("accept-language", "en-GB"),
+            ("user-agent", "test-browser/1"),
+            ("accept-encoding", "gzip, br"),
             ("cookie", "session=browser"),
             ("origin", "https://ops.example.com"),
             ("referer", "https://ops.example.com/page"),
@@ -805,47 +871,192 @@ async fn cookies_browser_and_forwarding_headers_stay_behind() {
             ("x-forwarded-for", "203.0.113.9"),
             ("x-forwarded-host", "evil.example"),
             ("x-forwarded-proto", "http"),
-            ("accept", "application/json"),
+            ("x-http-method-override", "DELETE"),
+            ("x-custom", "anything"),
+            ("if-none-match", "\"v0\""),
         ],
     )
     .await;
     assert_eq!(reply.status, StatusCode::OK);
     // The upstream's body, not the file X-Accel-Redirect asked nginx to serve instead.
     assert_eq!(reply.text(), target);
-    for dropped in [
-        "set-cookie",
-        "alt-svc",
-        "strict-transport-security",
-        "access-control-allow-origin",
-        "access-control-allow-credentials",
-        "x-accel-redirect",
-    ] {
-        assert!(reply.header(dropped).is_none(), "{dropped} came back");
+    for (name, _) in HIDDEN_DOWN {
+        if matches!(name, "content-security-policy" | "x-frame-options") {
+            continue; // this server's own, checked below
+        }
+        assert!(reply.header(name).is_none(), "{name} came back");
     }
-    assert_eq!(reply.header("x-upstream"), Some("kept"));
     assert_eq!(reply.header("retry-after"), Some("7"));
     assert_eq!(reply.header("cache-control"), Some("private, max-age=5"));
+    // What core nginx cannot do: a header it was not told to hide passes.
+    assert_eq!(reply.header("x-upstream"), Some("kept"));
     assert_security_headers(&reply, &bundled_csp(&dist), "the echo's answer");
 
     let headers = seen.lock().unwrap()[0].clone();
-    for dropped in [
-        "cookie",
-        "origin",
-        "referer",
-        "te",
-        "proxy-authorization",
-        "forwarded",
-        "x-forwarded-for",
-        "x-forwarded-host",
-        "x-forwarded-proto",
-        "x-real-ip",
-    ] {
-        assert!(headers.get(dropped).is_none(), "{dropped} went upstream");
-    }
+    let mut names: Vec<&str> = headers.keys().map(|name| name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "accept",
+            "accept-encoding",
+            "accept-language",
+            "authorization",
+            "content-type",
+            "host",
+            "user-agent"
+        ],
+        "only the allow-list went upstream: {headers:?}"
+    );
     assert_eq!(headers["authorization"], "Bearer sk_whatever");
-    assert_eq!(headers["content-type"], "application/json");
-    assert_eq!(headers["accept"], "application/json");
+    assert_eq!(headers["accept-encoding"], "identity");
     assert_eq!(headers["host"], "api.novita.ai", "Host is the API's");
+
+    // A redirect passes without anything that would send the browser elsewhere.
+    let reply = get(
+        &nginx.url("/gpu-instance/openapi/v1/redirect"),
+        &[("authorization", "Bearer sk_whatever")],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::FOUND);
+    assert!(reply.header("location").is_none());
+    assert!(reply.header("refresh").is_none());
+
+    // A POST's body and length still go up with the headers allow-listed.
+    let reply = send(
+        Method::POST,
+        &nginx.url("/gpu-instance/openapi/v1/gpu/instance/stop"),
+        &[
+            ("authorization", "Bearer sk_whatever"),
+            ("content-type", "application/json"),
+        ],
+        "{\"instanceId\":\"x\"}",
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let headers = seen.lock().unwrap()[2].clone();
+    assert_eq!(headers["content-length"], "18");
+}
+
+#[tokio::test]
+async fn read_only_refuses_posts_without_reaching_the_api() {
+    let dist = test_dist();
+    let fake = fake().await;
+    let mut options = Options::to(fake.addr());
+    options.read_only = true;
+    let nginx = Nginx::start(&dist, options).await;
+    let id = fixture_id("full");
+    for action in ["start", "stop", "restart", "delete"] {
+        let reply = send(
+            Method::POST,
+            &nginx.url(&format!("{INSTANCE_PATH}/{action}")),
+            &[
+                ("authorization", &bearer()),
+                ("content-type", "application/json"),
+            ],
+            &format!("{{\"instanceId\":\"{id}\"}}"),
+        )
+        .await;
+        let json = reply.assert_error(403);
+        assert_eq!(json["reason"], "READ_ONLY", "{action}");
+        assert!(json["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("This deployment is read-only: "));
+        assert_eq!(reply.header("cache-control"), Some("no-store"));
+        assert_security_headers(&reply, &bundled_csp(&dist), "the read-only 403");
+    }
+    let reply = send(
+        Method::POST,
+        &nginx.url("/openapi/v1/metrics/gpu/instance"),
+        &[("authorization", &bearer())],
+        "{}",
+    )
+    .await;
+    reply.assert_error(403);
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
+    assert_eq!(fake.instance(&id).expect("instance")["status"], "running");
+
+    // Looking still works, and the page is told.
+    let reply = get(
+        &nginx.url(&format!("{INSTANCE_PATH}?instanceId={id}")),
+        &[("authorization", &bearer())],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let config = get(&nginx.url("/config.json"), &[]).await;
+    assert_eq!(config.text(), r#"{"apiBase":"","readOnly":true}"#);
+    assert_eq!(config.header("content-type"), Some("application/json"));
+}
+
+#[tokio::test]
+async fn paths_that_could_mean_something_else_are_refused_and_the_rest_go_up_exactly() {
+    let dist = test_dist();
+    let fake = fake().await;
+    let nginx = Nginx::start(&dist, Options::to(fake.addr())).await;
+    let host = format!("Host: {}\r\n", nginx.addr);
+    let request = |target: &str| -> String {
+        format!("GET {target} HTTP/1.1\r\n{host}Connection: close\r\n\r\n")
+    };
+    for target in [
+        "/gpu-instance/openapi/..;/..;/x",
+        "/gpu-instance/openapi/v1/gpu/instance;jsessionid=1?instanceId=a",
+        "/gpu-instance/openapi/v1/gpu/instance%3Bx?instanceId=a",
+        "/gpu-instance/openapi/%C0%AE%C0%AE/x",
+        "/gpu-instance/openapi/%EF%BC%8E%EF%BC%8E/x",
+        "/gpu-instance/openapi/v1/gpu/instance%80",
+        "/gpu-instance/openapi/v1/gpu/instance%1f",
+        "/gpu-instance/openapi/\u{ff0e}\u{ff0e}/x",
+    ] {
+        let (status, body) = raw(nginx.addr, &request(target)).await;
+        assert_eq!(status, 400, "{target}: {body}");
+        let json: serde_json::Value = serde_json::from_str(&body)
+            .unwrap_or_else(|err| panic!("{target}: not JSON ({err}): {body}"));
+        assert_eq!(json["reason"], "INVALID_PATH", "{target}");
+    }
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
+
+    // Encoded `?` and `#` are part of the path, not a query or a fragment, here as upstream.
+    for (target, path, query) in [
+        (
+            "/gpu-instance/openapi/v1/gpu/instance%3FinstanceId=x",
+            "/gpu-instance/openapi/v1/gpu/instance%3FinstanceId=x",
+            None,
+        ),
+        (
+            "/gpu-instance/openapi/v1/gpu/instance%23frag?instanceId=y",
+            "/gpu-instance/openapi/v1/gpu/instance%23frag",
+            Some("instanceId=y"),
+        ),
+        (
+            "/gpu-instance/openapi/v1/gpu/instance?instanceId=a%3Fb%23c%3Bd&x=%C0%AE",
+            "/gpu-instance/openapi/v1/gpu/instance",
+            Some("instanceId=a%3Fb%23c%3Bd&x=%C0%AE"),
+        ),
+    ] {
+        fake.clear_requests();
+        let (status, body) = raw(nginx.addr, &request(target)).await;
+        assert!(status < 500, "{target}: {status} {body}");
+        let seen = fake.requests();
+        assert_eq!(seen.len(), 1, "{target}: {seen:?}");
+        assert_eq!(seen[0].path, path, "{target}");
+        assert_eq!(seen[0].query.as_deref(), query, "{target}");
+    }
+
+    // Two Host headers: refused before anything else.
+    fake.clear_requests();
+    let (status, body) = raw(
+        nginx.addr,
+        &format!(
+            "GET {INSTANCE_PATH}?instanceId=a HTTP/1.1\r\n{host}Host: evil.example\r\n\
+             Connection: close\r\n\r\n"
+        ),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(json["code"], 400);
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }
 
 #[tokio::test]
@@ -1359,4 +1570,71 @@ async fn tls_as_written_and_the_apis_certificate_is_checked() {
         fake.requests().is_empty(),
         "the key went to an untrusted host"
     );
+}
+
+/// The README's sub-path recipe, lines copied from it: `deploy/nginx.conf` serving the app at
+/// `/viewer/` exactly as at the root (same files, same headers and CSP), the API staying at
+/// the origin's root.
+fn readme_sub_path_locations() -> String {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+        .expect("read README.md");
+    let lines: Vec<String> = readme
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("location = /viewer ") || l.starts_with("location /viewer/ "))
+        .map(|l| format!("    {l}\n"))
+        .collect();
+    assert_eq!(
+        lines.len(),
+        2,
+        "the README's sub-path recipe has its two locations"
+    );
+    lines.concat()
+}
+
+#[tokio::test]
+async fn the_readme_sub_path_recipe_serves_the_app_under_viewer() {
+    let dist = test_dist();
+    let fake = fake().await;
+    let mut options = Options::to(fake.addr());
+    options.extra_server = readme_sub_path_locations();
+    let nginx = Nginx::start(&dist, options).await;
+    let csp = bundled_csp(&dist);
+
+    let bare = get(&nginx.url("/viewer"), &[]).await;
+    assert_eq!(bare.status, StatusCode::MOVED_PERMANENTLY);
+    assert!(
+        bare.header("location")
+            .is_some_and(|l| l.ends_with("/viewer/")),
+        "/viewer goes to /viewer/: {:?}",
+        bare.header("location")
+    );
+    for (path, root) in [
+        ("/viewer/", "/"),
+        ("/viewer/index.html", "/index.html"),
+        ("/viewer/config.json", "/config.json"),
+        (&format!("/viewer{JS_NAME}") as &str, JS_NAME),
+        (&format!("/viewer{WASM_NAME}"), WASM_NAME),
+    ] {
+        let under = get(&nginx.url(path), &[]).await;
+        let at_root = get(&nginx.url(root), &[]).await;
+        assert_eq!(under.status, StatusCode::OK, "{path}");
+        assert_eq!(under.body, at_root.body, "{path} is {root}");
+        for header in ["content-type", "cache-control", "content-security-policy"] {
+            assert_eq!(
+                under.header(header),
+                at_root.header(header),
+                "{path}: {header}"
+            );
+        }
+        assert_security_headers(&under, &csp, path);
+    }
+    for missing in [
+        "/viewer/.hidden",
+        "/viewer/nope.js",
+        "/viewer/../etc/passwd",
+    ] {
+        let reply = get(&nginx.url(missing), &[]).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{missing}");
+    }
 }

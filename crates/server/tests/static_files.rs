@@ -135,14 +135,13 @@ async fn default_config_json_points_at_this_server() {
     let dist = Dist::new();
     let server = start(&dist).await;
     let reply = get(&server.url("/config.json"), &[]).await;
-    assert_eq!(reply.text(), r#"{"apiBase":""}"#);
+    // The API and the log streams both on this origin.
+    assert_eq!(reply.text(), r#"{"apiBase":"","proxyLogs":true}"#);
     assert_eq!(reply.header("cache-control"), Some("no-cache"));
     let csp = reply.header("content-security-policy").expect("csp");
-    // Itself, and Novita's hosts for the instances' log streams; nothing else.
-    assert!(
-        csp.contains("connect-src 'self' https://*.novita.ai;"),
-        "{csp}"
-    );
+    // Itself only: no other host, not even Novita's (the log streams come through here).
+    assert!(csp.contains("connect-src 'self';"), "{csp}");
+    assert!(!csp.contains("novita.ai"), "{csp}");
 }
 
 #[tokio::test]
@@ -156,7 +155,7 @@ async fn dist_config_json_wins_and_widens_connect_src() {
     assert_eq!(reply.header("cache-control"), Some("no-cache"));
     let csp = reply.header("content-security-policy").expect("csp");
     assert!(
-        csp.contains("connect-src 'self' https://proxy.example.com https://*.novita.ai;"),
+        csp.contains("connect-src 'self' https://proxy.example.com;"),
         "{csp}"
     );
 }
@@ -209,7 +208,7 @@ async fn content_security_policy_and_security_headers() {
             "default-src 'self'",
             "style-src 'self'",
             "img-src 'self' data:",
-            "connect-src 'self' https://*.novita.ai",
+            "connect-src 'self'",
             "frame-ancestors 'none'",
             "base-uri 'none'",
             "form-action 'none'",
@@ -272,4 +271,80 @@ async fn a_dist_without_index_html_is_refused_at_start_up() {
         .err()
         .expect("refused");
     assert!(err.to_string().contains("index.html"), "{err}");
+}
+
+#[test]
+fn an_upstream_with_credentials_is_refused_and_never_shown() {
+    let dist = Dist::new();
+    for upstream in [
+        "https://user:hunter2@api.novita.ai",
+        "https://hunter2@api.novita.ai/prefix",
+        "https://api.novita.ai/?token=hunter2",
+    ] {
+        let err = Server::new(Config::new(dist.path(), upstream))
+            .err()
+            .map(|err| format!("{err} / {err:?}"))
+            .unwrap_or_else(|| panic!("{upstream} accepted"));
+        assert!(!err.contains("hunter2"), "{err}");
+        assert!(err.contains("--upstream"), "{err}");
+    }
+}
+
+#[test]
+fn a_plain_http_upstream_elsewhere_is_refused_unless_meant() {
+    let dist = Dist::new();
+    let err = Server::new(Config::new(dist.path(), "http://192.0.2.1:8080"))
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(err.contains("--allow-plain-http-upstream"), "{err}");
+    let mut config = Config::new(dist.path(), "http://192.0.2.1:8080");
+    config.allow_plain_http_upstream = true;
+    let server = Server::new(config).expect("meant");
+    assert!(server.is_plaintext_remote());
+    // Loopback needs no flag: the tests' and local development's set-up.
+    assert!(Server::new(Config::new(dist.path(), "http://[0::1]:9")).is_ok());
+}
+
+/// The build's CSP `<meta>` (for static hosts) is rewritten to this server's own policy, less
+/// `frame-ancestors`: a browser enforces both, so a narrower `<meta>` would block what the
+/// header allows (here, an origin added with `--connect-src`).
+#[tokio::test]
+async fn the_pages_csp_meta_says_what_the_header_says() {
+    let dist = Dist::new();
+    let built = index_html().replace(
+        "<meta charset=\"utf-8\" />",
+        "<meta charset=\"utf-8\" />\n<meta http-equiv=\"Content-Security-Policy\" \
+         content=\"default-src 'self'; connect-src 'self' https://api.novita.ai\" />",
+    );
+    dist.write("/index.html", built.as_bytes());
+    let mut config = config(&dist, NO_UPSTREAM);
+    config.connect_sources = vec!["https://logs.example.com".into()];
+    let server = TestServer::start(config).await;
+    let reply = get(&server.url("/"), &[]).await;
+    let header = reply
+        .headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .expect("a CSP header")
+        .to_owned();
+    let html = reply.text();
+    let marker = "http-equiv=\"Content-Security-Policy\" content=\"";
+    let start = html.find(marker).expect("the <meta> is still there") + marker.len();
+    let meta = &html[start..start + html[start..].find('"').expect("its end")];
+    assert_eq!(
+        meta,
+        header.replace("; frame-ancestors 'none'", ""),
+        "the <meta> is the header less frame-ancestors"
+    );
+    assert!(
+        meta.contains("connect-src 'self' https://logs.example.com;"),
+        "{meta}"
+    );
+    assert!(
+        !meta.contains("api.novita.ai"),
+        "the build's own list is replaced: {meta}"
+    );
+    // The page's inline loader still runs: its hash is unchanged by the rewrite.
+    assert!(html.contains(INLINE_SCRIPT));
 }

@@ -11,7 +11,7 @@
 
 use super::Rows;
 use crate::components::long_table::{
-    add, closest, el, event_row, row, set, Drawn, RowKey, Viewport,
+    add, closest, el, event_row, fingerprint, row, set, Drawn, RowKey, Viewport,
 };
 use crate::components::status_badge::badge_element;
 use crate::state::AppState;
@@ -51,6 +51,7 @@ fn fleet_row(
     pos: usize,
     item: &ListItem,
     watched: bool,
+    idle: Option<&str>,
     demo: bool,
     now_secs: i64,
 ) -> Option<Element> {
@@ -77,10 +78,14 @@ fn fleet_row(
         }
     });
     let badge = badge_element(&i.status, i.tone());
-    add(
-        &tr,
-        cell(badge, reason.as_deref().unwrap_or(""), "sub reason"),
-    );
+    let status = cell(badge, reason.as_deref().unwrap_or(""), "sub reason")?;
+    if let Some(idle) = idle {
+        let flag = el("span", "idle-flag", idle)?;
+        set(&flag, "data-testid", "idle-flag");
+        set(&flag, "title", "The instance is still billed while it runs");
+        add(&status, Some(flag));
+    }
+    add(&tr, Some(status));
 
     add(&tr, text_cell(&item.gpus(), ""));
     add(&tr, text_cell(item.cluster(), ""));
@@ -136,6 +141,8 @@ pub fn FleetTable(shown: Memo<Rows>, demo: bool) -> impl IntoView {
     let restored = StoredValue::new(false);
     let len = Memo::new(move |_| shown.with(|r| r.0.len()));
     let now_secs = (untrack(move || state.now_ms()) / 1000.0) as i64;
+    // The idle flags' words change by the minute, not with every tick of the clock.
+    let minute = Memo::new(move |_| (state.now_ms() / 60_000.0) as i64);
 
     let focus_link = move |pos: usize| {
         drawn.with_value(|d| {
@@ -160,18 +167,26 @@ pub fn FleetTable(shown: Memo<Rows>, demo: bool) -> impl IntoView {
         let window = viewport.window(len.get());
         let watch_list = (state.pinned(), state.linked());
         let is_watched = |id: &str| watch_list.0.iter().chain(&watch_list.1).any(|x| x == id);
+        let now = minute.get() * 60;
         shown.with(|r| {
             let items = &r.0[window.start..window.end];
             let watched: Vec<bool> = items.iter().map(|i| is_watched(i.id())).collect();
+            let idle: Vec<Option<String>> = items
+                .iter()
+                .map(|i| {
+                    let idle = state.idle_for(i.id())?;
+                    instance_model::idle::short_text(idle.verdict, now)
+                })
+                .collect();
             let keys: Vec<RowKey> = items
                 .iter()
                 .zip(&watched)
+                .zip(&idle)
                 .enumerate()
-                .map(|(k, (item, w))| {
-                    (
-                        window.start + k,
-                        (Arc::as_ptr(item) as usize as u64) << 1 | u64::from(*w),
-                    )
+                .map(|(k, ((item, w), idle))| {
+                    let identity = (Arc::as_ptr(item) as usize as u64) << 1 | u64::from(*w);
+                    let idle = idle.as_deref().map_or(0, |text| fingerprint(&[text]));
+                    (window.start + k, identity ^ idle)
                 })
                 .collect();
             drawn.update_value(|d| {
@@ -180,7 +195,15 @@ pub fn FleetTable(shown: Memo<Rows>, demo: bool) -> impl IntoView {
                 }
                 if let Some(d) = d {
                     d.draw(window, &keys, &mut |k| {
-                        fleet_row(window.start + k, &items[k], watched[k], demo, now_secs)
+                        let idle = idle[k].as_deref();
+                        fleet_row(
+                            window.start + k,
+                            &items[k],
+                            watched[k],
+                            idle,
+                            demo,
+                            now_secs,
+                        )
                     });
                 }
             });

@@ -15,9 +15,11 @@
 //! An `EventSource` sends no `Authorization` header and no credentials, so the API key never
 //! reaches a log address.
 
+use instance_model::format::thousands;
 use instance_model::logs::{
-    event_lines, format_timestamp, segments, thousands, Backoff, LogBuffer, LogLine, StreamPhase,
-    MAX_LINES, OPEN_TIMEOUT_MS,
+    event_lines, follows_after_scroll, format_timestamp, is_at_bottom, lines_in_view, lines_px,
+    scroll_top_after_drop, segments, Backoff, LogBuffer, LogLine, StreamPhase, MAX_LINES,
+    OPEN_TIMEOUT_MS,
 };
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
@@ -26,14 +28,8 @@ use std::rc::{Rc, Weak};
 use std::time::Duration;
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Document, Element, EventSource, MessageEvent};
+use web_sys::{Document, Element, EventSource, HtmlElement, MessageEvent};
 
-/// Height of one line, in CSS pixels; `style/main.css` sets the same for `.log-line`.
-pub const LINE_PX: i32 = 18;
-/// The scroll box's height in `style/main.css`, for before it is laid out.
-const ASSUMED_HEIGHT_PX: i32 = 420;
-/// Lines drawn beyond each edge of the visible area, so a small scroll shows no gap.
-const OVERSCAN: usize = 20;
 /// Time a frame may spend parsing queued lines before leaving the rest for the next frame.
 const FRAME_BUDGET_MS: f64 = 6.0;
 
@@ -54,15 +50,17 @@ impl Drop for Source {
     }
 }
 
-/// The elements the lines are drawn into.
+/// The elements the lines are drawn into. Their sizes are set through CSSOM
+/// (`style().set_property`), never a `style` attribute, which a Content-Security-Policy without
+/// `'unsafe-inline'` for styles (the bundled server's) blocks.
 #[derive(Clone)]
 pub struct Dom {
     /// The scrolling box.
     pub scroller: Element,
     /// As tall as all shown lines together.
-    pub sizer: Element,
+    pub sizer: HtmlElement,
     /// Holds the drawn lines, moved down to where they belong.
-    pub rows: Element,
+    pub rows: HtmlElement,
 }
 
 /// What was drawn last, to skip redrawing the same thing.
@@ -389,14 +387,16 @@ impl LogStream {
             return;
         };
         let top = dom.scroller.scroll_top();
-        let at_bottom =
-            top + dom.scroller.client_height() >= dom.scroller.scroll_height() - LINE_PX / 2;
+        let at_bottom = is_at_bottom(
+            top,
+            dom.scroller.client_height(),
+            dom.scroller.scroll_height(),
+        );
         let previous = self.scroll_top.replace(top);
         let following = self.follow.get_untracked();
-        if following && top < previous - 1 && !at_bottom {
-            self.follow.set(false);
-        } else if !following && at_bottom {
-            self.follow.set(true);
+        let follows = follows_after_scroll(following, previous, top, at_bottom);
+        if follows != following {
+            self.follow.set(follows);
         }
         self.draw();
     }
@@ -449,24 +449,12 @@ impl LogStream {
         let moved_up = shown_dropped.saturating_sub(self.shown_dropped_seen.replace(shown_dropped));
         let mut top = self.scroll_top.get();
         if !following && moved_up > 0 {
-            let shift = i32::try_from(moved_up).unwrap_or(i32::MAX / LINE_PX) * LINE_PX;
-            top = top.saturating_sub(shift).max(0);
+            top = scroll_top_after_drop(top, moved_up);
             self.scroll_top.set(top);
         }
         let len = buffer.shown_len(self.paused_at.get_untracked());
-        // A box not laid out yet (just unhidden) reports 0; assume its CSS height.
-        let height = match dom.scroller.client_height() {
-            0 => ASSUMED_HEIGHT_PX,
-            h => h,
-        };
-        let in_sight = usize::try_from(height / LINE_PX).unwrap_or(0) + 2;
-        let first = if following {
-            len.saturating_sub(in_sight)
-        } else {
-            (usize::try_from(top / LINE_PX).unwrap_or(0)).min(len)
-        };
-        let start = first.saturating_sub(OVERSCAN);
-        let end = (first + in_sight + OVERSCAN).min(len);
+        let window = lines_in_view(len, following, top, dom.scroller.client_height());
+        let (start, end) = (window.start, window.end);
         let drawn = Drawn {
             len,
             first_seq: buffer.shown(start).map(|(seq, _)| seq),
@@ -479,10 +467,11 @@ impl LogStream {
         if self.drawn.replace(drawn) != drawn {
             let _ = dom
                 .sizer
-                .set_attribute("style", &format!("height:{}px", len * LINE_PX as usize));
-            let _ = dom.rows.set_attribute(
-                "style",
-                &format!("transform:translateY({}px)", start * LINE_PX as usize),
+                .style()
+                .set_property("height", &format!("{}px", lines_px(len)));
+            let _ = dom.rows.style().set_property(
+                "transform",
+                &format!("translateY({}px)", window.offset_px()),
             );
             dom.rows.replace_children_with_node_0();
             let utc = self.utc.get();

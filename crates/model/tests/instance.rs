@@ -1,6 +1,8 @@
-//! Every fixture in tests/fixtures parses, and each one shows the leniency it exists for.
+//! The Get Instance object (`instance.rs`): every fixture in tests/fixtures parses, and each one
+//! shows the leniency it exists for; the instance's tone, name and root-fs limit.
 
-use instance_model::{BillingMode, Instance, InstanceParseError, Status, Tone};
+use instance_model::instance::Node;
+use instance_model::{BillingMode, Instance, InstanceParseError, Status, StatusError, Tone};
 
 fn fixture(name: &str) -> String {
     let path = format!(
@@ -22,11 +24,18 @@ fn every_fixture_file_parses() {
         let path = entry.expect("dir entry").path();
         if path.extension().is_some_and(|e| e == "json") {
             let text = std::fs::read_to_string(&path).expect("read fixture");
-            // The fleets (a list of records, a List Instances body) are read by tests/list.rs.
-            if text.trim_start().starts_with('[') || text.contains("\"instances\"") {
-                continue;
+            // A list fixture (fleet.json: what List Instances holds) is a list of instances;
+            // a List Instances body (demo-fleet.json) is read by tests/list.rs.
+            let value: serde_json::Value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let records = match value {
+                serde_json::Value::Array(records) => records,
+                body if body.get("instances").is_some() => continue,
+                one => vec![one],
+            };
+            for record in records {
+                Instance::from_value(record).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             }
-            Instance::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             count += 1;
         }
     }
@@ -201,41 +210,68 @@ fn hostile_strings_survive_as_data() {
 
 #[test]
 fn bodies_that_are_not_instances_say_why() {
-    assert_eq!(Instance::from_json("  "), Err(InstanceParseError::Empty));
-    match Instance::from_json("<html><body>Login</body></html>") {
-        Err(
-            e @ InstanceParseError::NotJson {
-                looks_like_html: true,
-                ..
-            },
-        ) => {
-            assert!(e.to_string().contains("HTML"))
-        }
-        other => panic!("expected HTML error, got {other:?}"),
-    }
+    use std::error::Error;
+    let err = Instance::from_json("  ").expect_err("empty");
+    assert!(matches!(err, InstanceParseError::Empty));
+    assert_eq!(err.to_string(), "the answer was empty");
+
+    let err = Instance::from_json("<html><body>Login</body></html>").expect_err("HTML");
+    assert!(matches!(err, InstanceParseError::WebPage { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "the answer was a web page (HTML), not JSON"
+    );
+    assert!(
+        err.source().is_some(),
+        "the parser's error is kept as the source"
+    );
+
     let full = fixture("full");
     let truncated = &full[..full.len() * 6 / 10];
+    let err = Instance::from_json(truncated).expect_err("cut off");
+    let InstanceParseError::NotJson { source } = &err else {
+        panic!("expected NotJson, got {err:?}");
+    };
+    // Typed, not flattened: the parser's own classification and position survive.
+    assert!(source.is_eof(), "{source}");
+    assert!(source.line() > 1);
+    assert_eq!(
+        err.to_string(),
+        format!("the answer was not valid JSON ({source})")
+    );
+    assert!(err.source().is_some());
+
+    let err = Instance::from_json("[]").expect_err("a list");
     assert!(matches!(
-        Instance::from_json(truncated),
-        Err(InstanceParseError::NotJson {
-            looks_like_html: false,
-            ..
-        })
+        err,
+        InstanceParseError::NotAnObject {
+            found: "an empty list"
+        }
     ));
     assert_eq!(
-        Instance::from_json("[]"),
-        Err(InstanceParseError::NotAnObject {
-            found: "an empty list"
-        })
+        err.to_string(),
+        "the answer was JSON an empty list, not an instance object"
     );
-    assert_eq!(
+    assert!(matches!(
         Instance::from_json("\"running\""),
         Err(InstanceParseError::NotAnObject { found: "a string" })
-    );
+    ));
     let envelope = r#"{"code":0,"reason":"","message":"instance is being created"}"#;
     let err = Instance::from_json(envelope).expect_err("no instance fields");
-    assert!(err.to_string().contains("instance is being created"));
-    assert!(Instance::from_json("{}").is_err());
+    assert!(
+        matches!(&err, InstanceParseError::OnlyMessage { message } if message == "instance is being created"),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "the answer held no instance, only the message \"instance is being created\""
+    );
+    let err = Instance::from_json("{}").expect_err("empty object");
+    assert!(matches!(err, InstanceParseError::NoInstanceFields));
+    assert_eq!(
+        err.to_string(),
+        "the answer was a JSON object with no instance fields"
+    );
 }
 
 #[test]
@@ -269,4 +305,91 @@ fn serde_deserialize_reads_the_same_instance_leniently() {
     }
     let not_an_object: Instance = serde_json::from_str("[1, 2]").expect("a list reads as empty");
     assert_eq!(not_an_object, Instance::default());
+}
+
+fn instance_with(status: Status, error: Option<(&str, &str)>) -> Instance {
+    Instance {
+        id: "i-1".into(),
+        status,
+        status_error: error.map(|(state, message)| StatusError {
+            state: state.into(),
+            message: message.into(),
+        }),
+        ..Instance::default()
+    }
+}
+
+#[test]
+fn instance_tone_escalates_to_error_only_when_not_running() {
+    let failed = Some(("pullImageFailed", "image not found"));
+    assert_eq!(instance_with(Status::Exited, failed).tone(), Tone::Error);
+    assert_eq!(
+        instance_with(Status::Exited, Some(("", "disk full"))).tone(),
+        Tone::Error
+    );
+    assert_eq!(
+        instance_with(Status::Exited, Some(("oom", ""))).tone(),
+        Tone::Error
+    );
+    assert_eq!(instance_with(Status::Removed, failed).tone(), Tone::Error);
+    assert_eq!(instance_with(Status::Starting, failed).tone(), Tone::Error);
+    assert_eq!(
+        instance_with(Status::from_api("pending"), failed).tone(),
+        Tone::Error
+    );
+    assert_eq!(instance_with(Status::Running, failed).tone(), Tone::Ok);
+    // An empty statusError (blank state and message) does not escalate.
+    assert_eq!(
+        instance_with(Status::Exited, Some(("", ""))).tone(),
+        Tone::Stopped
+    );
+    assert_eq!(
+        instance_with(Status::Exited, Some((" ", "\t"))).tone(),
+        Tone::Stopped
+    );
+    assert_eq!(
+        instance_with(Status::Starting, Some(("", ""))).tone(),
+        Tone::Progress
+    );
+    assert_eq!(instance_with(Status::Exited, None).tone(), Tone::Stopped);
+    assert_eq!(
+        instance_with(Status::from_api("x"), None).tone(),
+        Tone::Unknown
+    );
+}
+
+#[test]
+fn status_error_is_empty_only_when_both_parts_are_blank() {
+    let e = |state: &str, message: &str| StatusError {
+        state: state.into(),
+        message: message.into(),
+    };
+    assert!(e("", "").is_empty());
+    assert!(e("  ", "\n").is_empty());
+    assert!(!e("failed", "").is_empty());
+    assert!(!e("", "reason").is_empty());
+}
+
+#[test]
+fn display_name_falls_back_to_the_id_and_rootfs_takes_the_first_reported_node() {
+    let mut i = instance_with(Status::Running, None);
+    assert_eq!(i.display_name(), "i-1");
+    i.name = "  ".into();
+    assert_eq!(i.display_name(), "i-1");
+    i.name = "trainer".into();
+    assert_eq!(i.display_name(), "trainer");
+
+    assert_eq!(i.max_rootfs_size(), None);
+    i.node = vec![
+        Node {
+            max_rootfs_size: None,
+        },
+        Node {
+            max_rootfs_size: Some(80.0),
+        },
+        Node {
+            max_rootfs_size: Some(120.0),
+        },
+    ];
+    assert_eq!(i.max_rootfs_size(), Some(80.0));
 }

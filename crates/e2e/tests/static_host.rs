@@ -1,0 +1,214 @@
+//! Issue 15, any static host, any path: the build names its files relative to the page, so it
+//! works served from a sub-path by a plain static server, under its CSP `<meta>` alone (a static
+//! host sends no policy of its own), and that `<meta>` says what the bundled server's header
+//! says.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use e2e::{check, dist_dir, run, Setup, INSTANCE_PATH, TEST_API_KEY};
+use novita_viewer_server::security_headers::content_security_policy;
+use serde_json::json;
+
+const SUB_PATH: &str = "/some/sub/path/";
+const FULL_ID: &str = "7f3e2a9c1b4d5e60";
+const STARTING_ID: &str = "5a6b7c8d9e0f1a2b";
+
+fn built_index() -> String {
+    std::fs::read_to_string(dist_dir().join("index.html")).expect("reading dist/index.html")
+}
+
+/// The `content` of index.html's CSP `<meta>`.
+fn meta_policy(html: &str) -> String {
+    let marker = "http-equiv=\"Content-Security-Policy\" content=\"";
+    let start = html
+        .find(marker)
+        .expect("dist/index.html should carry a Content-Security-Policy <meta>")
+        + marker.len();
+    let len = html[start..].find('"').expect("the <meta>'s content ends");
+    html[start..start + len].to_owned()
+}
+
+/// A static host with no config.json talks to the default API base: the built `<meta>` is the
+/// policy the bundled server sends for a deployment whose config.json names that base (the
+/// same loader hash, `'self'` and `https://api.novita.ai` in connect-src), less
+/// frame-ancestors, which a `<meta>` cannot carry. (The bundled server rewrites the `<meta>`
+/// of the page it serves to its own policy: `crates/server/tests/static_files.rs`.)
+#[test]
+fn the_built_meta_is_the_bundled_servers_policy_for_the_default_api_base() {
+    let html = built_index();
+    let header = content_security_policy(&html, Some("https://api.novita.ai"), &[]);
+    let expected = header.replace(" frame-ancestors 'none';", "");
+    assert_ne!(expected, header, "the server's policy has frame-ancestors");
+    assert!(
+        expected.contains("connect-src 'self' https://api.novita.ai;"),
+        "{expected}"
+    );
+    assert_eq!(
+        meta_policy(&html),
+        expected,
+        "dist/index.html's CSP <meta> should be the bundled server's policy for this very file \
+         (same loader hash), without frame-ancestors"
+    );
+    assert!(
+        !html.contains("INLINE-SCRIPT-HASHES") && !html.contains("INLINE-STYLE-HASHES"),
+        "the build should have filled in the hashes (Trunk's post_build hook, scripts/csp-meta.py)"
+    );
+}
+
+#[test]
+fn the_built_page_names_its_files_relative_to_itself() {
+    let html = built_index();
+    for absolute in ["href=\"/", "src=\"/", "from '/", "module_or_path: '/"] {
+        assert!(
+            !html.contains(absolute),
+            "dist/index.html names a file from the site root ({absolute}…), which breaks under a \
+             sub-path: Trunk.toml's public_url should be \"./\""
+        );
+    }
+    assert!(
+        html.contains("from './") && html.contains("module_or_path: './"),
+        "the loader should import the app relative to the page"
+    );
+}
+
+/// The repository's source index.html with Trunk's work done by hand: the `<link
+/// data-trunk rel="rust">` replaced by an inline loader, as Trunk replaces it.
+fn source_index_as_trunk_writes_it() -> String {
+    let source = std::fs::read_to_string(repo().join("index.html")).expect("reading index.html");
+    let link = source
+        .lines()
+        .find(|l| l.contains("data-trunk rel=\"rust\""))
+        .expect("index.html links the Rust app");
+    source.replace(
+        link,
+        "<script type=\"module\">\nimport init from './app-0123456789abcdef.js';\nawait init();\n</script>",
+    )
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Runs the build's hook (scripts/csp-meta.py) on `html` with `VIEWER_CONNECT_SRC`; returns
+/// whether it succeeded and the file afterwards.
+fn run_the_hook(html: &str, connect_src: &str) -> (bool, String) {
+    let file = std::env::temp_dir().join(format!(
+        "e2e-csp-meta-{}-{}.html",
+        std::process::id(),
+        connect_src.len()
+    ));
+    std::fs::write(&file, html).expect("writing the test index.html");
+    let status = Command::new("python3")
+        .arg(repo().join("scripts/csp-meta.py"))
+        .arg(&file)
+        .env("VIEWER_CONNECT_SRC", connect_src)
+        .status()
+        .expect("running python3 scripts/csp-meta.py");
+    let after = std::fs::read_to_string(&file).expect("reading it back");
+    let _ = std::fs::remove_file(&file);
+    (status.success(), after)
+}
+
+fn sorted_sources(policy: &str, directive: &str) -> Vec<String> {
+    let mut sources: Vec<String> = policy
+        .split(';')
+        .map(str::trim)
+        .find_map(|d| d.strip_prefix(directive))
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    sources.sort();
+    sources
+}
+
+#[test]
+fn an_api_origin_set_at_build_time_takes_the_default_bases_place_in_the_meta_as_the_server_does() {
+    let html = source_index_as_trunk_writes_it();
+    let (ok, built) = run_the_hook(&html, "https://proxy.example.com");
+    assert!(ok, "the hook should accept an https origin");
+    let meta = meta_policy(&built);
+    // What the bundled server sends for a dist whose config.json names that proxy.
+    let header = content_security_policy(&built, Some("https://proxy.example.com"), &[]);
+    assert_eq!(
+        sorted_sources(&meta, "connect-src"),
+        sorted_sources(&header, "connect-src"),
+        "meta {meta:?} and header {header:?} should allow the same connections"
+    );
+    assert_eq!(
+        sorted_sources(&meta, "script-src"),
+        sorted_sources(&header, "script-src"),
+        "the hook and the server should hash the same loader"
+    );
+
+    // Anything that could end the directive or the attribute is refused, the file untouched.
+    for bad in [
+        "https://x; script-src *",
+        "https://x\"",
+        "javascript:alert(1)",
+        "*",
+    ] {
+        let (ok, after) = run_the_hook(&html, bad);
+        assert!(
+            !ok && after == html,
+            "VIEWER_CONNECT_SRC={bad:?} should be refused"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_app_works_from_a_sub_path_of_a_plain_static_host() {
+    run(Setup::static_host_at(SUB_PATH), |t| async move {
+        t.open("/").await;
+        // Its config.json, beside index.html under the sub-path, is read.
+        let base = t.value("api-base").await;
+        check!(t, base == t.api.base_url(), "api-base should show the sub-path's config.json ({}), shows {base:?}", t.api.base_url());
+        let styled = t
+            .js_with(
+                "return [...document.styleSheets].some(s => s.href && new URL(s.href).pathname.startsWith(arguments[0]) && s.cssRules.length > 0);",
+                vec![json!(SUB_PATH)],
+            )
+            .await;
+        let styled = styled == json!(true);
+        check!(t, styled, "the stylesheet should load from under {SUB_PATH}");
+
+        // The demo.
+        t.click("demo").await;
+        t.wait_view(FULL_ID).await;
+
+        // A load, cross-origin to the API base (a static host cannot forward the API).
+        t.load(TEST_API_KEY, FULL_ID).await;
+        t.wait_view(FULL_ID).await;
+        t.wait_gets(1).await;
+        let get = &t.instance_gets()[0];
+        check!(t, get.origin.as_deref() == Some(t.site.origin().as_str()), "the API call should come from the static host's page, Origin was {:?}", get.origin);
+        t.wait_js(
+            "the address bar to keep the sub-path and say ?instance=",
+            "return location.pathname === arguments[0] && new URLSearchParams(location.search).get('instance') === arguments[1];",
+            vec![json!(SUB_PATH), json!(FULL_ID)],
+        )
+        .await;
+
+        // A deep link, opened fresh (the key is still held by this tab).
+        t.open(&format!("/?instance={STARTING_ID}")).await;
+        t.wait_view_for(STARTING_ID, Duration::from_secs(10)).await;
+        let path = t.js("return location.pathname;").await;
+        check!(t, path == json!(SUB_PATH), "the deep link should stay under {SUB_PATH}, is at {path}");
+
+        // Every file came from under the sub-path: nothing was asked of the site root.
+        let outside: Vec<String> = t
+            .site
+            .requests()
+            .into_iter()
+            .filter(|r| !r.starts_with(SUB_PATH) && !r.starts_with("/__e2e/"))
+            .collect();
+        check!(t, outside.is_empty(), "requests outside {SUB_PATH}: {outside:?}");
+        let configs = t.site.requests().iter().filter(|r| *r == &format!("{SUB_PATH}config.json")).count();
+        check!(t, configs >= 2, "each page load should read {SUB_PATH}config.json, it was read {configs} times");
+        let gets = t.instance_gets().len();
+        check!(t, gets == 2, "two loads of {INSTANCE_PATH} (the form, the deep link), the stand-in saw {gets}");
+    })
+    .await;
+}

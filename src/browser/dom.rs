@@ -1,0 +1,41 @@
+//! The few DOM helpers behind the parts of the page drawn by hand rather than as reactive
+//! views (the confirmation dialog, the action bar), where a view cost the wasm far more than
+//! these few calls do. Text always goes in as text, never as HTML; attributes and
+//! texts are written only when they differ, so an unchanged refresh changes nothing.
+
+use leptos::prelude::document;
+use web_sys::Element;
+
+/// A new `tag` element at the end of `parent`, with `attrs` and `text` (none when empty).
+/// (Should the browser refuse the tag name, which it does only for invalid ones, `parent`
+/// itself comes back and nothing is added.)
+pub fn add(parent: &Element, tag: &str, attrs: &[(&str, &str)], text: &str) -> Element {
+    let Ok(el) = document().create_element(tag) else {
+        return parent.clone();
+    };
+    for (name, value) in attrs {
+        let _ = el.set_attribute(name, value);
+    }
+    if !text.is_empty() {
+        el.set_text_content(Some(text));
+    }
+    let _ = parent.append_child(&el);
+    el
+}
+
+/// Sets (`Some`) or removes (`None`) an attribute, unless it already is so.
+pub fn set_attr(el: &Element, name: &str, value: Option<&str>) {
+    if el.get_attribute(name).as_deref() != value {
+        let _ = match value {
+            Some(v) => el.set_attribute(name, v),
+            None => el.remove_attribute(name),
+        };
+    }
+}
+
+/// Replaces the text of `el`, unless it already is `text`.
+pub fn set_text(el: &Element, text: &str) {
+    if el.text_content().as_deref() != Some(text) {
+        el.set_text_content(Some(text));
+    }
+}

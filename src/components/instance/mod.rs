@@ -1,0 +1,3 @@
+//! Parts of the instance view that grew past one file's worth.
+
+pub mod actions;
