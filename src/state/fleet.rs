@@ -40,7 +40,9 @@ pub struct Fleet {
     opened: StoredValue<Option<String>>,
     /// A fetch waiting for the key to settle.
     key_wait: StoredValue<Option<Cancel>, LocalStorage>,
-    /// The IDs of the rows selected for a bulk action, sorted (looked up per row drawn).
+    /// The IDs of the rows selected for a bulk action, each once. A plain list: a sorted one
+    /// or a set would find a row faster in a selection of hundreds, but costs the wasm its
+    /// own sort or hash table.
     selected: RwSignal<Vec<String>>,
 }
 
@@ -105,8 +107,7 @@ impl Fleet {
 
     /// Whether a row is selected (reactive).
     pub fn is_selected(&self, id: &str) -> bool {
-        self.selected
-            .with(|s| s.binary_search_by(|x| x.as_str().cmp(id)).is_ok())
+        self.selected.with(|s| s.iter().any(|x| x == id))
     }
 
     /// How many rows are selected (reactive).
@@ -200,7 +201,7 @@ impl AppState {
 
     /// Selects a row, or unselects it. Nothing in a read-only deployment.
     pub fn toggle_fleet_selected(&self, id: &str) {
-        let on = !self.fleet.is_selected(id);
+        let on = !untrack(|| self.fleet.is_selected(id));
         self.select_fleet_rows(vec![id.to_string()], on);
     }
 
@@ -211,9 +212,11 @@ impl AppState {
         }
         self.fleet.selected.update(|s| {
             if on {
-                s.extend(ids);
-                s.sort_unstable();
-                s.dedup();
+                for id in ids {
+                    if !s.contains(&id) {
+                        s.push(id);
+                    }
+                }
             } else {
                 s.retain(|id| !ids.contains(id));
             }
@@ -387,9 +390,7 @@ impl AppState {
                 .collect();
             self.watch_idle(running);
             // A row that left the list leaves the selection.
-            let mut ids: Vec<&str> = list.items.iter().map(|i| i.id()).collect();
-            ids.sort_unstable();
-            let gone = |id: &String| ids.binary_search(&id.as_str()).is_err();
+            let gone = |id: &String| !list.items.iter().any(|i| i.id() == id);
             if self.fleet.selected.with_untracked(|s| s.iter().any(gone)) {
                 self.fleet.selected.update(|s| s.retain(|id| !gone(id)));
             }
