@@ -179,7 +179,10 @@ impl OpenDialog {
                 ("data-testid", "confirm-ok"),
                 ("class", ok_class),
             ],
-            action.confirm_label(),
+            &match targets.len() {
+                1 => action.confirm_label().to_string(),
+                n => format!("{} {n} instances", action.label()),
+            },
         );
         if phrase.is_some() {
             let _ = ok.set_attribute("disabled", "");
