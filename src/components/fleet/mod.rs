@@ -1,8 +1,8 @@
 //! The fleet screen: every instance the key can see (or the demo's sample fleet), live. The
-//! freshness line and refresh controls, the summary by tone whose parts filter, the search
-//! box, the bulk Start / Stop of the selected rows (`bulk.rs`), and the table (`table.rs`). The list is sorted when it or the sort changes and
-//! filtered on every keystroke; both keep the rows' items, so the table redraws only rows
-//! whose item is new.
+//! freshness line and refresh controls, the summary by tone whose parts filter (and the idle
+//! filter), the search box, the bulk Start / Stop of the selected rows (`bulk.rs`), and the
+//! table (`table.rs`). The list is sorted when it or the sort changes and filtered on every
+//! keystroke; both keep the rows' items, so the table redraws only rows whose item is new.
 
 mod bulk;
 mod summary;
