@@ -221,7 +221,28 @@ pub fn confirm_title(action: Action, targets: &[Target]) -> String {
 pub fn consequences_for(action: Action, targets: &[Target]) -> Vec<String> {
     let first = targets.first().and_then(|t| t.keep_data_day);
     let same = targets.iter().all(|t| t.keep_data_day == first);
-    action.consequences(if same { first } else { None })
+    let lines = action.consequences(if same { first } else { None });
+    if targets.len() < 2 {
+        return lines;
+    }
+    // The same sentences, said of each instance rather than of one.
+    lines
+        .into_iter()
+        .map(|l| {
+            l.replace("on its disk", "on each one's disk")
+                .replace("after it stops", "after it is stopped")
+                .replace("while it is stopped", "while they are stopped")
+                .replace(
+                    "again later is not guaranteed: its GPU",
+                    "them again later is not guaranteed: a GPU",
+                )
+                .replace(
+                    "if its GPU has been taken meanwhile, it stays",
+                    "an instance whose GPU has been taken meanwhile stays",
+                )
+                .replace("Starting is", "Starting each is")
+        })
+        .collect()
 }
 
 /// Why a bulk confirmation leaves out an instance in `status` (`locked`: an action on it is

@@ -172,7 +172,27 @@ fn the_confirmation_names_one_instance_or_counts_many() {
     b5.keep_data_day = Some(5.0);
     assert!(consequences_for(Action::Stop, std::slice::from_ref(&a3))[1].contains("3 days"));
     assert!(consequences_for(Action::Stop, &[a3.clone(), a3.clone()])[1].contains("3 days"));
-    assert!(consequences_for(Action::Stop, &[a3, b5])[1].contains("limited time"));
+    assert!(consequences_for(Action::Stop, &[a3.clone(), b5.clone()])[1].contains("limited time"));
+    // Said of each instance when there are several, of "it" when there is one.
+    let one = consequences_for(Action::Stop, std::slice::from_ref(&a3)).join(" ");
+    assert!(
+        one.contains("on its disk") && one.contains("its GPU may be taken"),
+        "{one}"
+    );
+    let many = consequences_for(Action::Stop, &[a3.clone(), b5.clone()]).join(" ");
+    assert!(
+        !many.contains(" its ") && !many.contains(" it is stopped."),
+        "{many}"
+    );
+    assert!(
+        many.contains("on each one's disk") && many.contains("while they are stopped"),
+        "{many}"
+    );
+    let start = consequences_for(Action::Start, &[a3, b5]).join(" ");
+    assert!(
+        start.contains("an instance whose GPU has been taken meanwhile stays stopped"),
+        "{start}"
+    );
 }
 
 #[test]
