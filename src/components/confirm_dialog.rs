@@ -1,6 +1,7 @@
 //! The confirmation asked before any action is sent: a real modal (the native `<dialog>`
 //! opened with `showModal()`, so the page behind is inert), naming each instance (name and ID)
-//! and what the action will do. Focus moves into it (Cancel, or the name field of Delete), Tab
+//! and what the action will do, and, for the fleet's selection, which selected instances it
+//! leaves out and why. Focus moves into it (Cancel, or the name field of Delete), Tab
 //! stays inside, Escape cancels, and focus returns to the button that opened it (or, when that
 //! is now disabled because the action is under way, to the outcome line beside it). Delete's
 //! button stays disabled until the instance's name (its ID when it has none) is typed.
@@ -12,7 +13,7 @@
 use crate::browser::dom::{add, set_attr};
 use crate::state::actions::Confirmation;
 use crate::state::AppState;
-use instance_model::actions::{consequences_for, Action};
+use instance_model::actions::{consequences_for, Action, Target};
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -61,7 +62,11 @@ impl Drop for OpenDialog {
 
 impl OpenDialog {
     fn open(state: AppState, asked: Confirmation) -> Option<OpenDialog> {
-        let Confirmation { action, targets } = asked;
+        let Confirmation {
+            action,
+            targets,
+            skipped,
+        } = asked;
         let opener = opener(action);
         let body: Element = document().body()?.into();
         let dialog: HtmlDialogElement = add(
@@ -93,14 +98,25 @@ impl OpenDialog {
 
         let list = add(&form, "ul", &[("class", "confirm-targets")], "");
         for t in &targets {
-            let item = add(&list, "li", &[], "");
-            let name = match t.name.trim() {
-                "" => "(no name)",
-                name => name,
-            };
-            add(&item, "strong", &[("class", "name")], name);
-            let _ = item.append_with_str_1(" · ID ");
-            add(&item, "code", &[], &t.id);
+            name_and_id(&list, t);
+        }
+        if !skipped.is_empty() {
+            let note = format!("Left out ({} selected):", skipped.len());
+            add(&form, "p", &[("class", "confirm-skipped-note")], &note);
+            let list = add(
+                &form,
+                "ul",
+                &[
+                    ("class", "confirm-targets skipped"),
+                    ("data-testid", "confirm-skipped"),
+                ],
+                "",
+            );
+            for (t, why) in &skipped {
+                let item = name_and_id(&list, t);
+                let _ = item.append_with_str_1(": ");
+                let _ = item.append_with_str_1(why);
+            }
         }
         let consequences = add(
             &form,
@@ -163,7 +179,10 @@ impl OpenDialog {
                 ("data-testid", "confirm-ok"),
                 ("class", ok_class),
             ],
-            action.confirm_label(),
+            &match targets.len() {
+                1 => action.confirm_label().to_string(),
+                n => format!("{} {n} instances", action.label()),
+            },
         );
         if phrase.is_some() {
             let _ = ok.set_attribute("disabled", "");
@@ -237,6 +256,19 @@ impl OpenDialog {
     }
 }
 
+/// A list item naming an instance: "**name** · ID `id`".
+fn name_and_id(list: &Element, t: &Target) -> Element {
+    let item = add(list, "li", &[], "");
+    let name = match t.name.trim() {
+        "" => "(no name)",
+        name => name,
+    };
+    add(&item, "strong", &[("class", "name")], name);
+    let _ = item.append_with_str_1(" · ID ");
+    add(&item, "code", &[], &t.id);
+    item
+}
+
 /// The button that opened the dialog: focused by the click in most browsers; otherwise the
 /// action's button in the instance view.
 fn opener(action: Action) -> Option<HtmlElement> {
@@ -291,14 +323,15 @@ fn on_key(dialog: &HtmlDialogElement, ev: &KeyboardEvent, cancel: impl Fn()) {
 }
 
 /// Where focus goes when the dialog has gone: back to `opener`, unless it is disabled now (the
-/// action is under way), then to the outcome line of its action bar.
+/// action is under way), then to its action bar's focusable line (the instance view's outcome,
+/// the fleet's count of selected rows).
 fn return_focus(opener: Option<HtmlElement>) {
     let Some(opener) = opener else { return };
     let outcome = opener
         .closest(".actions")
         .ok()
         .flatten()
-        .and_then(|bar| bar.query_selector(".action-outcome").ok().flatten())
+        .and_then(|bar| bar.query_selector("[tabindex=\"-1\"]").ok().flatten())
         .and_then(|e| e.dyn_into::<HtmlElement>().ok());
     let _ = match (opener.has_attribute("disabled"), outcome) {
         (true, Some(outcome)) => outcome.focus(),

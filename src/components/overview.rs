@@ -51,14 +51,18 @@ fn resources(i: &Instance) -> String {
 }
 
 /// A value shown as code, or a plain dash when there is none.
+///
+/// The element is rebuilt only when the value becomes empty or stops being empty; a new value
+/// changes only its text. (With erased views, rebuilding an element takes its attributes off
+/// and puts them back: DOM writes for nothing on every refresh.)
 #[component]
 fn CodeOrDash(#[prop(into)] text: Signal<String>) -> impl IntoView {
+    let empty = Memo::new(move |_| text.with(|t| t.trim().is_empty()));
     move || {
-        let t = text.get();
-        if t.trim().is_empty() {
+        if empty.get() {
             view! { <span class="muted">"—"</span> }.into_any()
         } else {
-            view! { <code class="wrap">{t}</code> }.into_any()
+            view! { <code class="wrap">{text}</code> }.into_any()
         }
     }
 }

@@ -7,10 +7,13 @@
 //!   its way, or being followed;
 //! - a confirmation is taken once: a second confirm (a double click, a double Enter) finds
 //!   none and sends nothing; a POST is never retried and never aborted;
-//! - a bulk confirmation (several targets) is sent a few at a time ([`MAX_IN_FLIGHT`]);
+//! - a bulk confirmation (several targets, from the fleet's selection) lists the instances it
+//!   leaves out and why, and is sent a few at a time ([`MAX_IN_FLIGHT`]);
 //! - after the API accepts, the instance is refreshed at the in-progress rate until it reaches
 //!   the target status; after a refusal or an unknown outcome (timeout, dropped connection,
 //!   gateway error) it is refreshed at once to find out, and the action is not sent again;
+//!   while the fleet is on screen its list does that (one listing per period, at the
+//!   in-progress rate), not one tracker per instance;
 //! - two minutes without movement are reported ([`STUCK_AFTER_MS`]).
 //!
 //! What each outcome means and says is the pure [`Run`] of the model; this module keeps the
@@ -20,7 +23,7 @@ use super::env::Cancel;
 use super::AppState;
 use crate::api::actions::post;
 use instance_model::actions::{
-    Action, ActionFailure, Run, Sent, Target, MAX_IN_FLIGHT, STUCK_AFTER_MS,
+    skip_reason, Action, ActionFailure, Run, Sent, Target, MAX_IN_FLIGHT, STUCK_AFTER_MS,
 };
 use instance_model::{ApiError, Status};
 use leptos::prelude::*;
@@ -30,6 +33,8 @@ use leptos::prelude::*;
 pub struct Confirmation {
     pub action: Action,
     pub targets: Vec<Target>,
+    /// Instances asked for that it leaves out, each with why (a bulk action's selection).
+    pub skipped: Vec<(Target, String)>,
 }
 
 /// The action part of [`AppState`].
@@ -80,6 +85,11 @@ impl AppState {
         self.with_action_run(id, |r| r.cloned())
     }
 
+    /// Whether an action on the instance is queued, on its way, or being followed.
+    pub fn action_under_way(&self, id: &str) -> bool {
+        self.with_action_run(id, |r| r.is_some_and(Run::holds_lock))
+    }
+
     /// Reads the latest action on an instance, without copying it.
     pub fn with_action_run<U>(&self, id: &str, f: impl FnOnce(Option<&Run>) -> U) -> U {
         self.actions
@@ -90,22 +100,29 @@ impl AppState {
 
 impl AppState {
     /// Opens the confirmation of `action` on `targets`. Targets whose status does not allow
-    /// it, or that have an action under way, are left out; Delete takes exactly one. `false`
-    /// when nothing is left to confirm (or actions are off).
+    /// it, or that have an action under way, are left out (the confirmation says which, and
+    /// why); Delete takes exactly one. `false` when nothing is left to confirm (or actions
+    /// are off).
     pub fn ask(&self, action: Action, targets: Vec<Target>) -> bool {
         if !untrack(|| self.actions_allowed()) {
             return false;
         }
-        let targets: Vec<Target> = targets
-            .into_iter()
-            .filter(|t| action.unavailable(&t.status).is_none() && !self.action_locked(&t.id))
-            .collect();
-        if targets.is_empty() || (action == Action::Delete && targets.len() != 1) {
+        let mut skipped = Vec::new();
+        let mut kept = Vec::new();
+        for t in targets {
+            match skip_reason(action, &t.status, self.action_locked(&t.id)) {
+                Some(why) => skipped.push((t, why)),
+                None => kept.push(t),
+            }
+        }
+        if kept.is_empty() || (action == Action::Delete && kept.len() != 1) {
             return false;
         }
-        self.actions
-            .confirmation
-            .set(Some(Confirmation { action, targets }));
+        self.actions.confirmation.set(Some(Confirmation {
+            action,
+            targets: kept,
+            skipped,
+        }));
         true
     }
 
@@ -131,6 +148,8 @@ impl AppState {
             return false;
         }
         self.actions.confirmation.set(None);
+        // What is acted on leaves the fleet's selection; what was skipped stays selected.
+        self.unselect_fleet_rows(&asked.targets);
         for target in asked.targets {
             if self.action_locked(&target.id) {
                 continue;
@@ -161,7 +180,8 @@ impl AppState {
     }
 
     /// The instances whose actions are being followed (kept fresh even when not on screen,
-    /// so their outcome is known when the operator comes back).
+    /// so their outcome is known when the operator comes back: by the fleet's list while it
+    /// is on screen, else by a tracker each).
     pub(super) fn followed_instances(&self) -> Vec<String> {
         self.actions.runs.with_untracked(|runs| {
             runs.iter()
@@ -259,6 +279,13 @@ impl AppState {
             } else {
                 // Refused, or no one knows: look at the instance now.
                 tracker.fetch(*self);
+            }
+        } else if self.fleet_follows_actions() {
+            // The same, by the fleet's list (a listing already on its way will do).
+            if accepted {
+                self.reschedule_fleet(false);
+            } else {
+                self.fetch_fleet(false);
             }
         }
         self.send_queued();

@@ -2,16 +2,20 @@
 //! as an instance (10 s steady, 3 s while any instance in it is in progress, nothing while
 //! hidden, back-off, `Retry-After`, the last good list kept through failures), fetched whole
 //! (every page) once per period and never one request per instance. Beside it: the demo's
-//! sample fleet (no key, no network), and what the fleet screen is searched, filtered and
-//! sorted by, which the page address carries (`?fleet&q=&tone=`).
+//! sample fleet (no key, no network), what the fleet screen is searched, filtered and
+//! sorted by, which the page address carries (`?fleet&q=&tone=`), and the rows selected for
+//! a bulk Start or Stop (kept by ID across refreshes; a row that leaves the list leaves the
+//! selection). While the real fleet is on screen, its list follows the instances actions were
+//! sent to: their statuses come from it, and it refreshes at the in-progress rate meanwhile.
 
 use super::env::Cancel;
 use super::live::Live;
 use super::{AppState, Screen};
 use crate::api::list;
 use crate::demo;
+use instance_model::actions::{Action, Target};
 use instance_model::address::View;
-use instance_model::fleet::{tone_from_str, Column, Sort};
+use instance_model::fleet::{tone_from_str, Column, Sort, IDLE_FILTER};
 use instance_model::list::FleetList;
 use instance_model::{Status, Tone};
 use leptos::prelude::*;
@@ -27,12 +31,19 @@ pub struct Fleet {
     demo_live: Live<FleetList>,
     query: RwSignal<String>,
     tone: RwSignal<Option<Tone>>,
+    /// The idle filter (`tone=idle` in the address): only instances flagged idle. Never on
+    /// with a tone.
+    idle_only: RwSignal<bool>,
     sort: RwSignal<Sort>,
     /// Where the table was scrolled to and which row was opened, for coming back to it.
     scroll_top: StoredValue<i32>,
     opened: StoredValue<Option<String>>,
     /// A fetch waiting for the key to settle.
     key_wait: StoredValue<Option<Cancel>, LocalStorage>,
+    /// The IDs of the rows selected for a bulk action, each once. A plain list: a sorted one
+    /// or a set would find a row faster in a selection of hundreds, but costs the wasm its
+    /// own sort or hash table.
+    selected: RwSignal<Vec<String>>,
 }
 
 impl Fleet {
@@ -43,10 +54,12 @@ impl Fleet {
             demo_live: Live::new(),
             query: RwSignal::new(String::new()),
             tone: RwSignal::new(None),
+            idle_only: RwSignal::new(false),
             sort: RwSignal::new(Sort::default()),
             scroll_top: StoredValue::new(0),
             opened: StoredValue::new(None),
             key_wait: StoredValue::new_local(None),
+            selected: RwSignal::new(Vec::new()),
         }
     }
 
@@ -69,6 +82,11 @@ impl Fleet {
         self.tone.get()
     }
 
+    /// Whether only instances flagged idle are shown (reactive).
+    pub fn idle_only(&self) -> bool {
+        self.idle_only.get()
+    }
+
     pub fn sort(&self) -> Sort {
         self.sort.get()
     }
@@ -85,6 +103,16 @@ impl Fleet {
     /// The instance last opened from the table, to bring back into focus on return.
     pub fn opened(&self) -> Option<String> {
         self.opened.get_value()
+    }
+
+    /// Whether a row is selected (reactive).
+    pub fn is_selected(&self, id: &str) -> bool {
+        self.selected.with(|s| s.iter().any(|x| x == id))
+    }
+
+    /// How many rows are selected (reactive).
+    pub fn selected_count(&self) -> usize {
+        self.selected.with(Vec::len)
     }
 }
 
@@ -105,10 +133,12 @@ impl AppState {
         self.open_fleet(true);
     }
 
-    /// The fleet as the address says (`?fleet&q=&tone=`): a tone it does not know is no filter.
+    /// The fleet as the address says (`?fleet&q=&tone=`, `tone=idle` the idle filter): a tone
+    /// it does not know is no filter.
     pub(super) fn open_fleet_address(&self, query: String, tone: &str) {
         self.fleet.query.set(query);
         self.fleet.tone.set(tone_from_str(tone));
+        self.fleet.idle_only.set(tone.trim() == IDLE_FILTER);
         self.open_fleet(false);
     }
 
@@ -133,6 +163,14 @@ impl AppState {
     pub fn toggle_fleet_tone(&self, tone: Tone) {
         let on = self.fleet.tone.get_untracked() == Some(tone);
         self.fleet.tone.set((!on).then_some(tone));
+        self.fleet.idle_only.set(false);
+        self.replace_fleet_address();
+    }
+
+    /// Presses the idle filter: shows only instances flagged idle, or everything when it was on.
+    pub fn toggle_fleet_idle(&self) {
+        self.fleet.idle_only.update(|on| *on = !*on);
+        self.fleet.tone.set(None);
         self.replace_fleet_address();
     }
 
@@ -140,6 +178,7 @@ impl AppState {
     pub fn clear_fleet_filter(&self) {
         self.fleet.query.set(String::new());
         self.fleet.tone.set(None);
+        self.fleet.idle_only.set(false);
         self.replace_fleet_address();
     }
 
@@ -158,14 +197,81 @@ impl AppState {
         }
     }
 
+    // --- the selection, and bulk actions --------------------------------------------------
+
+    /// Selects a row, or unselects it. Nothing in a read-only deployment.
+    pub fn toggle_fleet_selected(&self, id: &str) {
+        let on = !untrack(|| self.fleet.is_selected(id));
+        self.select_fleet_rows(vec![id.to_string()], on);
+    }
+
+    /// Selects these rows (the select-all box: every row shown), or unselects them.
+    pub fn select_fleet_rows(&self, ids: Vec<String>, on: bool) {
+        if !untrack(|| self.actions_allowed()) {
+            return;
+        }
+        self.fleet.selected.update(|s| {
+            if on {
+                for id in ids {
+                    if !s.contains(&id) {
+                        s.push(id);
+                    }
+                }
+            } else {
+                s.retain(|id| !ids.contains(id));
+            }
+        });
+    }
+
+    /// Takes the instances an action was confirmed for out of the selection.
+    pub(super) fn unselect_fleet_rows(&self, acted_on: &[Target]) {
+        if self.fleet.selected.with_untracked(Vec::is_empty) {
+            return;
+        }
+        self.fleet
+            .selected
+            .update(|s| s.retain(|id| !acted_on.iter().any(|t| t.id == *id)));
+    }
+
+    /// The selected instances, as they are in the list, in the list's order.
+    pub fn selected_targets(&self) -> Vec<Target> {
+        let fleet = self.fleet;
+        fleet.live.with_data(|d| {
+            d.map(|l| {
+                l.items
+                    .iter()
+                    .filter(|i| fleet.is_selected(i.id()))
+                    .map(|i| Target::of(&i.instance))
+                    .collect()
+            })
+            .unwrap_or_default()
+        })
+    }
+
+    /// Asks to confirm `action` on the selected rows (see [`AppState::ask`]).
+    pub fn ask_for_selection(&self, action: Action) -> bool {
+        let targets = untrack(|| self.selected_targets());
+        self.ask(action, targets)
+    }
+
+    /// Whether the fleet's list, rather than a tracker each, follows the instances actions
+    /// were sent to: while the real fleet is on screen.
+    pub(super) fn fleet_follows_actions(&self) -> bool {
+        self.screen
+            .with_untracked(|s| *s == Screen::Fleet { demo: false })
+    }
+
     fn fleet_view(&self) -> View {
         View::Fleet {
             query: self.fleet.query.get_untracked(),
-            tone: self
-                .fleet
-                .tone
-                .get_untracked()
-                .map_or_else(String::new, |t| t.as_str().to_string()),
+            tone: if self.fleet.idle_only.get_untracked() {
+                IDLE_FILTER.to_string()
+            } else {
+                self.fleet
+                    .tone
+                    .get_untracked()
+                    .map_or_else(String::new, |t| t.as_str().to_string())
+            },
         }
     }
 
@@ -219,7 +325,7 @@ impl AppState {
         let live = self.fleet.live(demo);
         let in_progress = live.with_data_untracked(|d| {
             d.is_some_and(|l| l.items.iter().any(|i| i.instance.status.is_in_progress()))
-        });
+        }) || (!demo && !self.followed_instances().is_empty());
         let state = *self;
         live.schedule(&self.env(), self.rules(), in_progress, move || {
             state.fetch_fleet(demo)
@@ -283,8 +389,27 @@ impl AppState {
                 .map(|i| i.id().to_string())
                 .collect();
             self.watch_idle(running);
+            // A row that left the list leaves the selection.
+            let gone = |id: &String| !list.items.iter().any(|i| i.id() == id);
+            if self.fleet.selected.with_untracked(|s| s.iter().any(gone)) {
+                self.fleet.selected.update(|s| s.retain(|id| !gone(id)));
+            }
         }
+        let followed: Vec<(String, Status)> = if demo {
+            Vec::new()
+        } else {
+            self.followed_instances()
+                .into_iter()
+                .filter_map(|id| {
+                    let item = list.items.iter().find(|i| i.id() == id)?;
+                    Some((id, item.instance.status.clone()))
+                })
+                .collect()
+        };
         live.succeed(list, self.env().now_ms());
+        for (id, status) in followed {
+            self.action_saw(&id, &status);
+        }
         self.reschedule_fleet(demo);
     }
 

@@ -561,20 +561,26 @@ impl AppState {
                 let id = t.id();
                 self.pinned.with_untracked(|p| p.contains(&id))
                     || self.linked.with_untracked(|l| l.contains(&id))
-                    || self.action_wants_fast_refresh(&id)
+                    || (!self.fleet_follows_actions() && self.action_wants_fast_refresh(&id))
             })
     }
 
-    /// Keeps exactly the shown and watched instances fresh. Trackers no longer wanted stop at
+    /// Keeps exactly the shown and watched instances fresh, and those whose actions are
+    /// followed (unless the fleet's list follows them). Trackers no longer wanted stop at
     /// once and are disposed of on the next turn of the event loop, after the views that
     /// showed them have gone.
     fn sync_active(&self) {
+        let followed = if self.fleet_follows_actions() {
+            Vec::new()
+        } else {
+            self.followed_instances()
+        };
         let mut wanted: Vec<(String, bool)> = self
             .pinned
             .get_untracked()
             .into_iter()
             .chain(self.linked.get_untracked())
-            .chain(self.followed_instances())
+            .chain(followed)
             .map(|id| (id, false))
             .collect();
         if let Screen::Instance(c) = self.screen.get_untracked() {

@@ -18,16 +18,16 @@ use serde_json::json;
 use std::rc::Rc;
 use std::sync::Arc;
 
-fn list_url(page: u64) -> String {
+pub(crate) fn list_url(page: u64) -> String {
     format!("{BASE}/gpu-instance/openapi/v1/gpu/instances?pageSize=100&pageNum={page}")
 }
 
-fn entry(id: &str, status: &str) -> serde_json::Value {
+pub(crate) fn entry(id: &str, status: &str) -> serde_json::Value {
     json!({ "id": id, "name": format!("box-{id}"), "status": status })
 }
 
 /// A page body of `entries`, with `total` when given.
-fn body(entries: &[serde_json::Value], total: Option<usize>) -> String {
+pub(crate) fn body(entries: &[serde_json::Value], total: Option<usize>) -> String {
     match total {
         Some(total) => json!({ "instances": entries, "total": total }).to_string(),
         None => json!({ "instances": entries }).to_string(),
@@ -35,7 +35,7 @@ fn body(entries: &[serde_json::Value], total: Option<usize>) -> String {
 }
 
 /// The open list requests, as (index, pageNum).
-fn open_pages(env: &FakeEnv) -> Vec<(usize, u64)> {
+pub(crate) fn open_pages(env: &FakeEnv) -> Vec<(usize, u64)> {
     env.open_requests()
         .into_iter()
         .filter_map(|(i, url)| {
@@ -45,14 +45,14 @@ fn open_pages(env: &FakeEnv) -> Vec<(usize, u64)> {
         .collect()
 }
 
-fn list_requests(env: &FakeEnv) -> usize {
+pub(crate) fn list_requests(env: &FakeEnv) -> usize {
     (0..env.sent_count())
         .filter(|i| env.request(*i).url.contains("/gpu/instances?"))
         .count()
 }
 
 /// Answers the one open list request, which must be for `page`.
-fn answer_page(env: &FakeEnv, page: u64, body: &str) {
+pub(crate) fn answer_page(env: &FakeEnv, page: u64, body: &str) {
     let open = open_pages(env);
     assert_eq!(
         open.len(),
@@ -65,7 +65,7 @@ fn answer_page(env: &FakeEnv, page: u64, body: &str) {
 }
 
 /// Answers a whole one-page listing of `entries` (honest total: one request).
-fn answer_list(env: &FakeEnv, entries: &[serde_json::Value]) {
+pub(crate) fn answer_list(env: &FakeEnv, entries: &[serde_json::Value]) {
     answer_page(env, 0, &body(entries, Some(entries.len())));
 }
 
@@ -81,7 +81,7 @@ fn fleet_ids(state: &AppState) -> Vec<String> {
 }
 
 /// A page opened with no address, once the key given has settled: the fleet.
-fn fleet_page(env: &FakeEnv) -> (Owner, AppState) {
+pub(crate) fn fleet_page(env: &FakeEnv) -> (Owner, AppState) {
     let (owner, state) = page(env);
     state.open_address();
     env.advance(KEY_SETTLE_MS as f64);

@@ -5,6 +5,7 @@
 //! disposed when no longer shown or watched, the address bar, and announcements.
 
 mod actions;
+mod bulk;
 mod fake_env;
 mod fleet;
 mod metrics;

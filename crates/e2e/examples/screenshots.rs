@@ -4,8 +4,9 @@
 //! metrics panel (busy, idle with its flag, eight GPUs, gaps) at 1280 and 360 px, light and
 //! dark, the actions: the confirmation dialogs at 1280 and 360 px in light and dark, and
 //! the outcome line following a stop, and the fleet (the stand-in's mixed fleet) at 1280 and
-//! 360 px in light and dark. `--readme` also writes the README's metrics picture to
-//! `docs/metrics.png`.
+//! 360 px in light and dark, with rows selected, the bulk Stop's dialog (light and dark) and
+//! the rows following it. `--readme` also writes the README's metrics picture to
+//! `docs/metrics.png`; `--fleet` takes only the fleet's pictures.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -81,8 +82,17 @@ async fn main() {
             .unwrap_or_else(|| "/tmp/shots".into()),
     );
     let readme = std::env::args().any(|a| a == "--readme");
+    let fleet_only = std::env::args().any(|a| a == "--fleet");
     std::fs::create_dir_all(&dir).expect("the output folder");
     let fleet_dir = dir.clone();
+    if !fleet_only {
+        instance_shots(dir, readme).await;
+    }
+    fleet_shots(fleet_dir).await;
+}
+
+/// The instance view: loaded, logs, errors, narrow, metrics, and the actions.
+async fn instance_shots(dir: PathBuf, readme: bool) {
     run(Setup::default(), |t| async move {
         t.open("/").await;
         t.js_with(
@@ -147,8 +157,11 @@ async fn main() {
         shoot(&t, &dir, "action-done").await;
     })
     .await;
+}
 
-    let dir = fleet_dir;
+/// The fleet, wide and narrow, light and dark; then three rows selected (two running, one
+/// stopped), the bulk Stop's dialog, and the rows following the stop.
+async fn fleet_shots(dir: PathBuf) {
     run(Setup::default(), |t| async move {
         t.open("/").await;
         t.js_with(
@@ -166,6 +179,33 @@ async fn main() {
             shoot(&t, &dir, &format!("{name}-dark")).await;
             t.js_with(DARK, vec![json!(false)]).await;
         }
+        resize(&t, 1280, 1000).await;
+        for id in ["a1c4e7f0b3d62958", IDLE_ID, "d4f7b0c3e6a9528b"] {
+            let css = format!(
+                "[data-testid=\"fleet-row\"][data-instance-id=\"{id}\"] [data-testid=\"fleet-select\"]"
+            );
+            let select = t.wait_for_css(&css, "a row's checkbox", Duration::from_secs(10)).await;
+            t.click_on(&select, "a row's checkbox").await;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        shoot(&t, &dir, "fleet-selected").await;
+        t.click("fleet-action-stop").await;
+        t.wait_for("confirm-dialog").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        shoot(&t, &dir, "fleet-bulk-dialog").await;
+        t.js_with(DARK, vec![json!(true)]).await;
+        shoot(&t, &dir, "fleet-bulk-dialog-dark").await;
+        t.js_with(DARK, vec![json!(false)]).await;
+        t.click("confirm-ok").await;
+        t.wait_js_for(
+            "both stops to be followed to their end",
+            "return [...document.querySelectorAll('[data-testid=\"fleet-row\"] [data-testid=\"action-status\"]')] \
+             .filter(s => s.getAttribute('data-progress') === 'reached').length === 2;",
+            vec![],
+            Duration::from_secs(60),
+        )
+        .await;
+        shoot(&t, &dir, "fleet-bulk-done").await;
     })
     .await;
 }

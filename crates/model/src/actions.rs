@@ -224,6 +224,32 @@ pub fn consequences_for(action: Action, targets: &[Target]) -> Vec<String> {
     action.consequences(if same { first } else { None })
 }
 
+/// Why a bulk confirmation leaves out an instance in `status` (`locked`: an action on it is
+/// queued, on its way, or being followed); `None` when `action` applies to it.
+pub fn skip_reason(action: Action, status: &Status, locked: bool) -> Option<String> {
+    if locked {
+        return Some("Another action on it is under way.".into());
+    }
+    action.unavailable(status)
+}
+
+/// Why the fleet's bulk button for `action` is off, in words, when none of the `selected`
+/// rows allows it (`allowed` of them do); `None` when some do.
+pub fn bulk_unavailable(action: Action, selected: usize, allowed: usize) -> Option<String> {
+    if allowed > 0 {
+        return None;
+    }
+    let (done, needs) = match action {
+        Action::Start => ("started", "stopped"),
+        _ => ("stopped", "running"),
+    };
+    Some(match selected {
+        0 => format!("Select instances in the table to {} them.", action.as_str()),
+        1 => format!("The selected instance cannot be {done}: only a {needs} instance can, and not while another action on it is under way."),
+        n => format!("None of the {n} selected can be {done}: only a {needs} instance can, and not while another action on it is under way."),
+    })
+}
+
 /// An action the API did not accept: the error (its kind is CONTRACT.md's) and Novita's
 /// `reason` (`OPERATION_LIMIT`, ...), shown with its message.
 #[derive(Clone, Debug, PartialEq)]

@@ -32,6 +32,10 @@ pub fn tone_word(tone: Tone) -> &'static str {
     }
 }
 
+/// The `tone=` address parameter (and `data-tone`) of the idle filter: only instances whose
+/// GPUs are flagged idle.
+pub const IDLE_FILTER: &str = "idle";
+
 /// The tone a `tone=` address parameter names (`data-tone` values); `None` for anything else.
 pub fn tone_from_str(raw: &str) -> Option<Tone> {
     SUMMARY_TONES.into_iter().find(|t| t.as_str() == raw.trim())

@@ -2,8 +2,8 @@
 //! words, reading refusals and unknown outcomes, and one run followed to its end.
 
 use instance_model::actions::{
-    confirm_title, consequences_for, request_body, Action, ActionFailure, Progress, Run, Sent,
-    Target,
+    bulk_unavailable, confirm_title, consequences_for, request_body, skip_reason, Action,
+    ActionFailure, Progress, Run, Sent, Target,
 };
 use instance_model::settings::parse_config;
 use instance_model::{ApiError, ErrorKind, Instance, Status};
@@ -449,4 +449,40 @@ fn read_only_is_on_for_anything_but_false() {
             "readOnly: {meant_off}"
         );
     }
+}
+
+#[test]
+fn a_bulk_action_skips_what_its_status_or_an_action_under_way_forbids_and_says_why() {
+    assert_eq!(skip_reason(Action::Stop, &Status::Running, false), None);
+    assert_eq!(skip_reason(Action::Start, &Status::Exited, false), None);
+    assert_eq!(
+        skip_reason(Action::Stop, &Status::Exited, false).as_deref(),
+        Some("Only a running instance can be stopped; this one is stopped.")
+    );
+    assert_eq!(
+        skip_reason(Action::Start, &Status::Running, false).as_deref(),
+        Some("Only a stopped instance can be started; this one is running.")
+    );
+    // An action under way is the reason, whatever the status.
+    assert_eq!(
+        skip_reason(Action::Stop, &Status::Running, true).as_deref(),
+        Some("Another action on it is under way.")
+    );
+}
+
+#[test]
+fn a_bulk_button_is_off_only_when_no_selected_row_allows_it_and_says_why() {
+    assert_eq!(bulk_unavailable(Action::Stop, 3, 1), None);
+    assert_eq!(
+        bulk_unavailable(Action::Start, 0, 0).as_deref(),
+        Some("Select instances in the table to start them.")
+    );
+    assert_eq!(
+        bulk_unavailable(Action::Stop, 1, 0).as_deref(),
+        Some("The selected instance cannot be stopped: only a running instance can, and not while another action on it is under way.")
+    );
+    assert_eq!(
+        bulk_unavailable(Action::Start, 2, 0).as_deref(),
+        Some("None of the 2 selected can be started: only a stopped instance can, and not while another action on it is under way.")
+    );
 }

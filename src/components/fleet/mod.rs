@@ -1,9 +1,10 @@
 //! The fleet screen: every instance the key can see (or the demo's sample fleet), live. The
-//! freshness line and refresh controls, the summary by tone whose parts filter, the search
-//! box, and the table (`table.rs`). The list is sorted when it or the sort changes and
-//! filtered on every keystroke; both keep the rows' items, so the table redraws only rows
-//! whose item is new.
+//! freshness line and refresh controls, the summary by tone whose parts filter (and the idle
+//! filter), the search box, the bulk Start / Stop of the selected rows (`bulk.rs`), and the
+//! table (`table.rs`). The list is sorted when it or the sort changes and filtered on every
+//! keystroke; both keep the rows' items, so the table redraws only rows whose item is new.
 
+mod bulk;
 mod summary;
 mod table;
 
@@ -12,6 +13,7 @@ use super::instance_view::DemoBanner;
 use crate::demo;
 use crate::state::live::Phase;
 use crate::state::AppState;
+use bulk::BulkActions;
 use instance_model::fleet::{count_by_tone, Filter};
 use instance_model::list::{FleetList, ListItem};
 use leptos::prelude::*;
@@ -46,10 +48,17 @@ pub fn FleetScreen(demo: bool) -> impl IntoView {
             Rows(items)
         })
     });
+    let is_idle = move |id: &str| state.idle_for(id).is_some_and(|i| i.is_idle());
     let shown = Memo::new(move |_| {
         let filter = Filter::new(&fleet.query(), fleet.tone());
-        sorted.with(|r| Rows(r.0.iter().filter(|i| filter.keeps(i)).cloned().collect()))
+        let idle_only = fleet.idle_only();
+        sorted.with(|r| {
+            let keeps = |i: &&Arc<ListItem>| filter.keeps(i) && (!idle_only || is_idle(i.id()));
+            Rows(r.0.iter().filter(keeps).cloned().collect())
+        })
     });
+    let idle_count =
+        Memo::new(move |_| sorted.with(|r| r.0.iter().filter(|i| is_idle(i.id())).count()));
     let counts = Memo::new(move |_| sorted.with(|r| count_by_tone(&r.0)));
     let total = Memo::new(move |_| sorted.with(|r| r.0.len()));
     let in_progress = Memo::new(move |_| counts.get()[1] > 0);
@@ -86,7 +95,8 @@ pub fn FleetScreen(demo: bool) -> impl IntoView {
                 </p>
             })}
             <div class="fleet-body" hidden=no_rows>
-                <Summary counts=counts shown=shown total=total />
+                <Summary counts=counts idle=idle_count shown=shown total=total />
+                <BulkActions demo=demo />
                 <FleetTable shown=shown demo=demo />
             </div>
         </section>

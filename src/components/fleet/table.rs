@@ -1,20 +1,26 @@
 //! The fleet's table: name (opens the full view), status, GPUs, cluster, billing and spot
-//! state, image, expiry, and a watch button; sortable by any column.
+//! state, image, expiry, and a watch button; sortable by any column. Where actions exist, a
+//! checkbox before each name selects the row for a bulk Start or Stop (`bulk.rs`), one in the
+//! Name heading selects every row shown, and a row shows the outcome of the latest action on
+//! its instance, as the instance view does.
 //!
 //! Built for 1,000 rows, as a long table (`components::long_table`): rows drawn by hand, only
 //! those in sight when there are many, each keyed by its position, its item and whether it is
 //! watched. A refresh that leaves an instance as it was keeps its item (`FleetList::carry_over`)
-//! and so its row; one changed status redraws only that row.
+//! and so its row; one changed status redraws only that row. The checkboxes are set in place
+//! rather than redrawn, so a box keeps the focus it has while it is ticked.
 //!
 //! Keyboard: Tab reaches the rows' links; ↓/↑ or j/k move between rows, PageDown/PageUp by
 //! ten, Home/End to the ends, Enter opens.
 
 use super::Rows;
+use crate::components::freshness::local_time;
 use crate::components::long_table::{
     add, closest, el, event_row, fingerprint, row, set, Drawn, RowKey, Viewport,
 };
 use crate::components::status_badge::badge_element;
 use crate::state::AppState;
+use instance_model::actions::Run;
 use instance_model::address::{search_for, View};
 use instance_model::fleet::{expiry_cell, Column};
 use instance_model::list::ListItem;
@@ -23,7 +29,7 @@ use leptos::html::Tbody;
 use leptos::prelude::*;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement};
+use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 /// Rows PageDown and PageUp move by.
 const PAGE_ROWS: usize = 10;
@@ -47,14 +53,38 @@ fn text_cell(text: &str, class: &str) -> Option<Element> {
     Some(td)
 }
 
+/// What a row shows besides its instance.
+struct RowExtras {
+    watched: bool,
+    /// The idle flag's words.
+    idle: Option<String>,
+    /// The latest action on the instance.
+    run: Option<Run>,
+}
+
+/// A checkbox with a test hook and a label (set in place by the table, not as an attribute).
+fn checkbox(testid: &str, label: &str) -> Option<Element> {
+    let input = el("input", "select", "")?;
+    set(&input, "type", "checkbox");
+    set(&input, "data-testid", testid);
+    set(&input, "aria-label", label);
+    Some(input)
+}
+
+/// A checkbox as an input element, to read or set.
+fn as_checkbox(el: Option<Element>) -> Option<HtmlInputElement> {
+    el?.dyn_into().ok()
+}
+
 fn fleet_row(
     pos: usize,
     item: &ListItem,
-    watched: bool,
-    idle: Option<&str>,
+    extras: &RowExtras,
+    selectable: bool,
     demo: bool,
     now_secs: i64,
 ) -> Option<Element> {
+    let watched = extras.watched;
     let i = &item.instance;
     let tr = row(pos, "fleet-row")?;
     set(&tr, "data-instance-id", &i.id);
@@ -68,7 +98,12 @@ fn fleet_row(
     set(&link, "data-testid", "fleet-open");
     set(&link, "href", &search_for(&view, &[]));
     set(&link, "title", i.display_name());
-    add(&tr, cell(Some(link), &i.id, "sub mono"));
+    let name = cell(Some(link), &i.id, "sub mono")?;
+    if selectable {
+        let select = checkbox("fleet-select", &format!("Select {}", i.display_name()))?;
+        let _ = name.prepend_with_node_1(&select);
+    }
+    add(&tr, Some(name));
 
     let reason = i.status_error.as_ref().filter(|e| !e.is_empty()).map(|e| {
         match (e.state.trim(), e.message.trim()) {
@@ -79,11 +114,23 @@ fn fleet_row(
     });
     let badge = badge_element(&i.status, i.tone());
     let status = cell(badge, reason.as_deref().unwrap_or(""), "sub reason")?;
-    if let Some(idle) = idle {
+    if let Some(idle) = &extras.idle {
         let flag = el("span", "idle-flag", idle)?;
         set(&flag, "data-testid", "idle-flag");
         set(&flag, "title", "The instance is still billed while it runs");
         add(&status, Some(flag));
+    }
+    if let Some(run) = &extras.run {
+        let words = run.words(&local_time);
+        let line = el("span", "sub action-line", &words)?;
+        set(&line, "data-testid", "action-status");
+        set(&line, "data-action", run.action.as_str());
+        set(&line, "data-state", run.state_str());
+        if run.is_following() {
+            set(&line, "data-progress", run.progress().as_str());
+        }
+        set(&line, "title", &words);
+        add(&status, Some(line));
     }
     add(&tr, Some(status));
 
@@ -131,6 +178,41 @@ fn fleet_row(
     Some(tr)
 }
 
+/// Puts the select-all box in the Name heading (or takes it out), ticked when every row shown
+/// is selected, half when some are.
+fn select_all(
+    viewport: Viewport,
+    selectable: bool,
+    shown: &[Arc<ListItem>],
+    is_selected: impl Fn(&str) -> bool,
+) -> Option<()> {
+    let heading = viewport
+        .node
+        .get_untracked()?
+        .query_selector("thead th")
+        .ok()??;
+    let existing = heading.query_selector("input").ok()?;
+    if !selectable {
+        if let Some(input) = existing {
+            input.remove();
+        }
+        return None;
+    }
+    let input = match existing {
+        Some(input) => input,
+        None => {
+            let input = checkbox("fleet-select-all", "Select every instance shown")?;
+            let _ = heading.prepend_with_node_1(&input);
+            input
+        }
+    };
+    let input = as_checkbox(Some(input))?;
+    let selected = shown.iter().filter(|i| is_selected(i.id())).count();
+    input.set_checked(selected > 0 && selected == shown.len());
+    input.set_indeterminate(selected > 0 && selected < shown.len());
+    Some(())
+}
+
 #[component]
 pub fn FleetTable(shown: Memo<Rows>, demo: bool) -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -143,6 +225,8 @@ pub fn FleetTable(shown: Memo<Rows>, demo: bool) -> impl IntoView {
     let now_secs = (untrack(move || state.now_ms()) / 1000.0) as i64;
     // The idle flags' words change by the minute, not with every tick of the clock.
     let minute = Memo::new(move |_| (state.now_ms() / 60_000.0) as i64);
+    // Rows can be selected for bulk actions only where actions exist, and not in the demo.
+    let selectable = Memo::new(move |_| !demo && state.actions_allowed());
 
     let focus_link = move |pos: usize| {
         drawn.with_value(|d| {
@@ -168,45 +252,66 @@ pub fn FleetTable(shown: Memo<Rows>, demo: bool) -> impl IntoView {
         let watch_list = (state.pinned(), state.linked());
         let is_watched = |id: &str| watch_list.0.iter().chain(&watch_list.1).any(|x| x == id);
         let now = minute.get() * 60;
+        let selectable = selectable.get();
         shown.with(|r| {
             let items = &r.0[window.start..window.end];
-            let watched: Vec<bool> = items.iter().map(|i| is_watched(i.id())).collect();
-            let idle: Vec<Option<String>> = items
+            let extras: Vec<RowExtras> = items
                 .iter()
-                .map(|i| {
-                    let idle = state.idle_for(i.id())?;
-                    instance_model::idle::short_text(idle.verdict, now)
+                .map(|i| RowExtras {
+                    watched: is_watched(i.id()),
+                    idle: state
+                        .idle_for(i.id())
+                        .and_then(|idle| instance_model::idle::short_text(idle.verdict, now)),
+                    run: state.action_run(i.id()),
                 })
                 .collect();
             let keys: Vec<RowKey> = items
                 .iter()
-                .zip(&watched)
-                .zip(&idle)
+                .zip(&extras)
                 .enumerate()
-                .map(|(k, ((item, w), idle))| {
-                    let identity = (Arc::as_ptr(item) as usize as u64) << 1 | u64::from(*w);
-                    let idle = idle.as_deref().map_or(0, |text| fingerprint(&[text]));
-                    (window.start + k, identity ^ idle)
+                .map(|(k, (item, x))| {
+                    let identity = (Arc::as_ptr(item) as usize as u64) << 1 | u64::from(x.watched);
+                    let run = x
+                        .run
+                        .as_ref()
+                        .map_or(String::new(), |r| r.words(&local_time));
+                    let shows = [
+                        x.idle.as_deref().unwrap_or(""),
+                        &run,
+                        if selectable { "select" } else { "" },
+                    ];
+                    (window.start + k, identity ^ fingerprint(&shows))
                 })
                 .collect();
             drawn.update_value(|d| {
                 if d.is_none() {
                     *d = Drawn::new(&tbody);
                 }
-                if let Some(d) = d {
-                    d.draw(window, &keys, &mut |k| {
-                        let idle = idle[k].as_deref();
-                        fleet_row(
-                            window.start + k,
-                            &items[k],
-                            watched[k],
-                            idle,
-                            demo,
-                            now_secs,
-                        )
-                    });
+                let Some(d) = d else { return };
+                d.draw(window, &keys, &mut |k| {
+                    fleet_row(
+                        window.start + k,
+                        &items[k],
+                        &extras[k],
+                        selectable,
+                        demo,
+                        now_secs,
+                    )
+                });
+                if !selectable {
+                    return;
+                }
+                // The boxes follow the selection in place.
+                for (k, item) in items.iter().enumerate() {
+                    let row = d.row_at(window.start + k);
+                    if let Some(input) =
+                        as_checkbox(row.and_then(|r| r.query_selector("input").ok()?))
+                    {
+                        input.set_checked(fleet.is_selected(item.id()));
+                    }
                 }
             });
+            select_all(viewport, selectable, &r.0, |id| fleet.is_selected(id));
         });
         if len.get_untracked() > DRAW_ALL_UP_TO {
             viewport.measure_soon();
@@ -235,6 +340,8 @@ pub fn FleetTable(shown: Memo<Rows>, demo: bool) -> impl IntoView {
         };
         if closest(&target, "[data-testid=fleet-pin]").is_some() {
             state.toggle_pin(&id);
+        } else if closest(&target, "[data-testid=fleet-select]").is_some() {
+            state.toggle_fleet_selected(&id);
         } else if closest(&target, "a").is_some() {
             // A new tab or window is the browser's business.
             if ev.button() != 0 || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key()
@@ -266,6 +373,18 @@ pub fn FleetTable(shown: Memo<Rows>, demo: bool) -> impl IntoView {
         focus_row(next.min(last));
     };
     let on_scroll = move |_| fleet.remember_scroll(viewport.scrolled());
+    // The select-all box: ticked, every row shown is selected; cleared, none of them.
+    let on_heading_click = move |ev: leptos::ev::MouseEvent| {
+        let target = ev.target().and_then(|t| t.dyn_into::<Element>().ok());
+        let on = target
+            .filter(|t| t.get_attribute("data-testid").as_deref() == Some("fleet-select-all"))
+            .and_then(|t| as_checkbox(Some(t)))
+            .map(|input| input.checked());
+        if let Some(on) = on {
+            let ids = shown.with_untracked(|r| r.0.iter().map(|i| i.id().to_string()).collect());
+            state.select_fleet_rows(ids, on);
+        }
+    };
 
     let headings = Column::ALL
         .into_iter()
@@ -285,7 +404,7 @@ pub fn FleetTable(shown: Memo<Rows>, demo: bool) -> impl IntoView {
         <div class="long-table" class:windowed=move || { len.get() > DRAW_ALL_UP_TO }
             node_ref=viewport.node on:scroll=on_scroll>
             <table class="fleet-table" aria-rowcount=move || len.get() + 1 aria-labelledby="fleet-h">
-                <thead><tr aria-rowindex="1">{headings}<th scope="col"><span class="sr-only">"Watch list"</span></th></tr></thead>
+                <thead on:click=on_heading_click><tr aria-rowindex="1">{headings}<th scope="col"><span class="sr-only">"Watch list"</span></th></tr></thead>
                 <tbody node_ref=body on:click=on_click on:keydown=on_key></tbody>
             </table>
         </div>

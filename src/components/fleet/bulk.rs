@@ -1,0 +1,155 @@
+//! The fleet's bulk actions: Start and Stop for the rows selected in the table, each disabled
+//! with the reason in words when no selected row allows it, and how many rows are selected.
+//! A press asks for one confirmation of every selected instance the action applies to (the
+//! dialog names the others and why they are left out); the state sends them a few at a time
+//! and each row shows its own outcome. Nothing at all where actions are off (read-only, or
+//! before config.json has been read) or in the demo.
+//!
+//! Drawn by hand and kept current by one effect, as the instance view's action bar is (see
+//! `instance/actions.rs`): far less wasm than a reactive view.
+
+use crate::browser::dom::{add, set_attr, set_text};
+use crate::state::AppState;
+use instance_model::actions::{bulk_unavailable, skip_reason, Action};
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event};
+
+/// The actions offered on a selection: Delete stays one at a time, in the instance's view.
+const BULK: [Action; 2] = [Action::Start, Action::Stop];
+
+#[component]
+pub fn BulkActions(demo: bool) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let slot = NodeRef::<leptos::html::Div>::new();
+    let bar = StoredValue::new_local(None::<Bar>);
+    on_cleanup(move || bar.set_value(None));
+    Effect::new(move |_| {
+        let Some(slot) = slot.get() else { return };
+        if demo || !state.actions_allowed() {
+            bar.set_value(None);
+            return;
+        }
+        bar.update_value(|bar| {
+            bar.get_or_insert_with(|| Bar::new(&slot, state))
+                .show(state)
+        });
+    });
+    view! { <div node_ref=slot></div> }
+}
+
+/// The bar's elements, and its click handler (removed with it).
+struct Bar {
+    root: Element,
+    count: Element,
+    buttons: Vec<Element>,
+    reasons: Vec<Element>,
+    _on_click: Closure<dyn FnMut(Event)>,
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        self.root.remove();
+    }
+}
+
+impl Bar {
+    fn new(slot: &Element, state: AppState) -> Bar {
+        // `actions`: the dialog gives focus back to the count line once the buttons are off.
+        let root = add(
+            slot,
+            "div",
+            &[
+                ("class", "actions fleet-bulk"),
+                ("role", "group"),
+                ("aria-label", "Act on the selected instances"),
+            ],
+            "",
+        );
+        let row = add(&root, "div", &[("class", "action-buttons")], "");
+        let count = add(
+            &row,
+            "span",
+            &[("class", "muted"), ("role", "status"), ("tabindex", "-1")],
+            "",
+        );
+        let buttons = BULK
+            .iter()
+            .map(|a| {
+                let hook = format!("fleet-action-{}", a.as_str());
+                add(
+                    &row,
+                    "button",
+                    &[("type", "button"), ("data-testid", &hook)],
+                    "",
+                )
+            })
+            .collect();
+        let list = add(&root, "ul", &[("class", "action-reasons")], "");
+        let reasons = BULK
+            .iter()
+            .map(|_| add(&list, "li", &[("hidden", "")], ""))
+            .collect();
+        let on_click = Closure::<dyn FnMut(Event)>::new(move |ev: Event| {
+            let hook = ev
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|t| t.get_attribute("data-testid"));
+            let pressed = BULK.into_iter().find(|a| {
+                hook.as_deref()
+                    .and_then(|h| h.strip_prefix("fleet-action-"))
+                    == Some(a.as_str())
+            });
+            if let Some(action) = pressed {
+                state.ask_for_selection(action);
+            }
+        });
+        let _ = root.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+        Bar {
+            root,
+            count,
+            buttons,
+            reasons,
+            _on_click: on_click,
+        }
+    }
+
+    /// Brings the count, the buttons and their reasons up to date (reading the selection, the
+    /// list and the actions under way).
+    fn show(&self, state: AppState) {
+        let targets = state.selected_targets();
+        let selected = targets.len();
+        set_text(
+            &self.count,
+            &match selected {
+                0 => "Tick rows to start or stop several instances at once.".to_string(),
+                n => format!("{n} selected:"),
+            },
+        );
+        let mut before = None;
+        for (i, action) in BULK.into_iter().enumerate() {
+            let allowed = targets
+                .iter()
+                .filter(|t| skip_reason(action, &t.status, state.action_under_way(&t.id)).is_none())
+                .count();
+            let label = match allowed {
+                0 => action.label().to_string(),
+                n => format!("{} {n}", action.label()),
+            };
+            set_text(&self.buttons[i], &label);
+            let why = bulk_unavailable(action, selected, allowed);
+            set_attr(&self.buttons[i], "disabled", why.as_ref().map(|_| ""));
+            set_attr(&self.buttons[i], "title", why.as_deref());
+            // Each reason once: with nothing selected, both buttons say the same.
+            let repeated = why.is_some() && why == before;
+            set_attr(
+                &self.reasons[i],
+                "hidden",
+                (why.is_none() || repeated).then_some(""),
+            );
+            set_text(&self.reasons[i], why.as_deref().unwrap_or(""));
+            before = why;
+        }
+    }
+}
