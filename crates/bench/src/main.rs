@@ -63,6 +63,8 @@ usage: bench [options]   (scripts/bench.sh builds the app and the baseline, then
                         sizes, lighthouse, usable, load, scale, fleet, refresh, soak, logs
                         (default: all)
   --lighthouse-runs N   Lighthouse mobile-profile runs of the first screen (default 3)
+  --throttling LIST     Lighthouse's throttling methods: simulate (its default), devtools
+                        (default: both)
   --runs N              runs of time to usable (each page) and load overhead (default 15)
   --round-trip MS       the API's answer delay of the second load-overhead condition
                         (default 100; 0 measures loopback only)
@@ -80,6 +82,7 @@ struct Options {
     out: Option<PathBuf>,
     only: Vec<String>,
     lighthouse_runs: usize,
+    throttling: Vec<String>,
     runs: usize,
     round_trip_ms: u64,
     scale_runs: usize,
@@ -98,6 +101,7 @@ impl Default for Options {
             out: None,
             only: MEASURES.iter().map(|m| (*m).to_owned()).collect(),
             lighthouse_runs: 3,
+            throttling: lighthouse::THROTTLING.map(String::from).to_vec(),
             runs: 15,
             round_trip_ms: 100,
             scale_runs: 7,
@@ -149,6 +153,19 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Parsed> {
                 }
             }
             "--lighthouse-runs" => o.lighthouse_runs = count(value()?)?.max(1),
+            "--throttling" => {
+                o.throttling = value()?.split(',').map(|m| m.trim().to_owned()).collect();
+                if let Some(bad) = o
+                    .throttling
+                    .iter()
+                    .find(|m| !lighthouse::THROTTLING.contains(&m.as_str()))
+                {
+                    return Err(format!(
+                        "unknown throttling {bad:?} (one of {})",
+                        lighthouse::THROTTLING.join(", ")
+                    ));
+                }
+            }
             "--runs" => o.runs = count(value()?)?.max(1),
             "--round-trip" => o.round_trip_ms = count(value()?)?.min(60_000) as u64,
             "--scale-runs" => o.scale_runs = count(value()?)?.max(1),
@@ -248,7 +265,8 @@ async fn run(o: &Options) -> Result<bool> {
             .map_err(|err| format!("starting the API stand-in: {err}"))?;
         eprintln!("bench: lighthouse…");
         let t = Instant::now();
-        let outcome = lighthouse::measure(&o.dist, &api.base_url(), o.lighthouse_runs).await;
+        let outcome =
+            lighthouse::measure(&o.dist, &api.base_url(), o.lighthouse_runs, &o.throttling).await;
         eprintln!("bench: lighthouse took {:.0} s", t.elapsed().as_secs_f64());
         record("lighthouse", outcome);
     }
@@ -289,7 +307,7 @@ async fn run(o: &Options) -> Result<bool> {
             "browser": "headless Chromium through chromedriver, fresh profile per measure, 1280×900",
             "dist": o.dist.display().to_string(),
             "baseline_dist": o.baseline_dist.display().to_string(),
-            "lighthouse_runs": o.lighthouse_runs, "runs": o.runs, "round_trip_ms": o.round_trip_ms, "scale_runs": o.scale_runs, "scale_sizes": o.scale_sizes, "fleet_runs": o.fleet_runs,
+            "lighthouse_runs": o.lighthouse_runs, "throttling": o.throttling, "runs": o.runs, "round_trip_ms": o.round_trip_ms, "scale_runs": o.scale_runs, "scale_sizes": o.scale_sizes, "fleet_runs": o.fleet_runs,
             "refreshes": o.refreshes, "soak": o.soak, "log_runs": o.log_runs,
         },
         "results": results,
