@@ -115,7 +115,7 @@ impl Default for Options {
 }
 
 enum Parsed {
-    Run(Options),
+    Run(Box<Options>),
     Help,
 }
 
@@ -188,7 +188,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Parsed> {
     if o.soak == 0 {
         o.only.retain(|m| m != "soak");
     }
-    Ok(Parsed::Run(o))
+    Ok(Parsed::Run(Box::new(o)))
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -412,5 +412,13 @@ mod tests {
         assert!(parse(&["--only", "nope"]).is_err());
         assert!(parse(&["--scale-sizes", "10,9000"]).is_err());
         assert!(matches!(parse(&["-h"]), Ok(Parsed::Help)));
+        let Ok(Parsed::Run(o)) = parse(&["--throttling", "devtools", "--round-trip=250"]) else {
+            panic!("should parse");
+        };
+        assert_eq!(
+            (o.throttling, o.round_trip_ms),
+            (vec!["devtools".to_owned()], 250)
+        );
+        assert!(parse(&["--throttling", "simulate,fast"]).is_err());
     }
 }
