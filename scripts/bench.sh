@@ -3,8 +3,9 @@
 # Builds the release app and a baseline page (bench/baseline: one Leptos input, same stack and
 # release profile), serves both on loopback with the bundled server (the app's API forwarded
 # to the local stand-in, fake-novita), and measures in headless Chromium: download size, time
-# to usable, load overhead, scale, the 1,000-instance fleet, refresh cost, a 1,000-refresh soak
-# and the log burst.
+# to usable, load overhead (on loopback and with the API's answer held 100 ms), scale, the
+# 1,000-instance fleet, refresh cost, a 1,000-refresh soak and the log burst; and the first
+# screen under Lighthouse's mobile profile (simulated slow 4G, 4x slower CPU).
 # Prints the tables and writes everything to bench-results/<UTC time>.json.
 #
 # Usage: scripts/bench.sh [options]        scripts/bench.sh --help lists the options
@@ -22,6 +23,36 @@ done
 
 step "toolchain"
 scripts/setup.sh
+
+# Lighthouse (npm) is only the benchmark's: not in scripts/setup.sh, so the test command never
+# needs it. Installed once per version into a cache every checkout shares (it is about 180 MB),
+# skipped when present, and only when the Lighthouse measure is asked for.
+LIGHTHOUSE_VERSION=13.5.0
+wants_lighthouse=yes
+previous=
+for arg in "$@"; do
+  only=
+  case "$arg" in --only=*) only=${arg#--only=} ;; esac
+  [ "$previous" = --only ] && only=$arg
+  if [ -n "$only" ]; then
+    case ",$only," in *,lighthouse,*) wants_lighthouse=yes ;; *) wants_lighthouse=no ;; esac
+  fi
+  previous=$arg
+done
+if [ "$wants_lighthouse" = yes ]; then
+  step "Lighthouse $LIGHTHOUSE_VERSION (npm)"
+  lighthouse_prefix="${XDG_CACHE_HOME:-$HOME/.cache}/novita-viewer/lighthouse-$LIGHTHOUSE_VERSION"
+  export LIGHTHOUSE="$lighthouse_prefix/node_modules/.bin/lighthouse"
+  if [ -x "$LIGHTHOUSE" ]; then
+    echo "lighthouse $LIGHTHOUSE_VERSION: present ($lighthouse_prefix)"
+  else
+    command -v npm >/dev/null || die "npm is missing: run scripts/setup.sh"
+    mkdir -p "$lighthouse_prefix"
+    npm install --prefix "$lighthouse_prefix" --no-save --no-audit --no-fund --loglevel=error \
+      "lighthouse@$LIGHTHOUSE_VERSION"
+    [ -x "$LIGHTHOUSE" ] || die "npm installed no $LIGHTHOUSE"
+  fi
+fi
 
 step "release build of the app"
 scripts/build.sh

@@ -1,3 +1,21 @@
+//! Mounts the app in place of the static start screen index.html draws while the wasm loads.
+
 fn main() {
+    remove_static_shell();
     leptos::mount::mount_to_body(novita_instance_viewer::App);
+}
+
+/// index.html's `#app-shell` is the start screen as the app draws it (header, form, Settings,
+/// the start card: fixed words only, nothing only the app knows), so a slow network shows it
+/// before the wasm has arrived. It is inert (nothing can be typed into it and lost) and carries
+/// no `data-testid` or id, so whatever waits for the app's hooks never finds it instead. It goes
+/// in the same task as the app mounts, so no frame shows both and the app's elements are the
+/// only ones on the page.
+fn remove_static_shell() {
+    if let Some(shell) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app-shell"))
+    {
+        shell.remove();
+    }
 }

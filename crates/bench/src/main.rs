@@ -1,11 +1,14 @@
 //! The benchmark of the release app (run it with `scripts/bench.sh`, which builds what it
 //! measures first). Every figure is taken in headless Chromium on loopback, against the local
-//! API stand-in, with the app served by the bundled server; each is printed as a table
+//! API stand-in, with the app served by the bundled server (the first screen under
+//! Lighthouse's simulated slow network, the load overhead also with the API's answer held
+//! back by a realistic round trip); each is printed as a table
 //! (median, min, max over repeated runs) and everything is written as JSON so runs can be
 //! compared. Nothing here asserts a timing: the machines are noisy.
 
 mod browser;
 mod fleet;
+mod lighthouse;
 mod load;
 mod logs;
 mod page;
@@ -38,8 +41,16 @@ pub struct Measured {
 }
 
 /// Every measure, in the order they run.
-const MEASURES: [&str; 8] = [
-    "sizes", "usable", "load", "scale", "fleet", "refresh", "soak", "logs",
+const MEASURES: [&str; 9] = [
+    "sizes",
+    "lighthouse",
+    "usable",
+    "load",
+    "scale",
+    "fleet",
+    "refresh",
+    "soak",
+    "logs",
 ];
 
 const USAGE: &str = "\
@@ -49,8 +60,14 @@ usage: bench [options]   (scripts/bench.sh builds the app and the baseline, then
   --baseline-dist DIR   the baseline page's build (default: bench/baseline/dist)
   --out FILE            where the JSON goes (default: bench-results/<UTC time>.json)
   --only LIST           run only these measures, comma-separated, from:
-                        sizes, usable, load, scale, fleet, refresh, soak, logs (default: all)
+                        sizes, lighthouse, usable, load, scale, fleet, refresh, soak, logs
+                        (default: all)
+  --lighthouse-runs N   Lighthouse mobile-profile runs of the first screen (default 3)
+  --throttling LIST     Lighthouse's throttling methods: simulate (its default), devtools
+                        (default: both)
   --runs N              runs of time to usable (each page) and load overhead (default 15)
+  --round-trip MS       the API's answer delay of the second load-overhead condition
+                        (default 100; 0 measures loopback only)
   --scale-runs N        runs of each scale size (default 7)
   --scale-sizes LIST    the N of big-N to render (default 10,100,500,2000; at most 5000)
   --fleet-runs N        renders of the 1,000-instance fleet (default 7)
@@ -64,7 +81,10 @@ struct Options {
     baseline_dist: PathBuf,
     out: Option<PathBuf>,
     only: Vec<String>,
+    lighthouse_runs: usize,
+    throttling: Vec<String>,
     runs: usize,
+    round_trip_ms: u64,
     scale_runs: usize,
     scale_sizes: Vec<usize>,
     fleet_runs: usize,
@@ -80,7 +100,10 @@ impl Default for Options {
             baseline_dist: PathBuf::from("bench/baseline/dist"),
             out: None,
             only: MEASURES.iter().map(|m| (*m).to_owned()).collect(),
+            lighthouse_runs: 3,
+            throttling: lighthouse::THROTTLING.map(String::from).to_vec(),
             runs: 15,
+            round_trip_ms: 100,
             scale_runs: 7,
             scale_sizes: vec![10, 100, 500, 2000],
             fleet_runs: 7,
@@ -92,7 +115,7 @@ impl Default for Options {
 }
 
 enum Parsed {
-    Run(Options),
+    Run(Box<Options>),
     Help,
 }
 
@@ -129,7 +152,22 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Parsed> {
                     ));
                 }
             }
+            "--lighthouse-runs" => o.lighthouse_runs = count(value()?)?.max(1),
+            "--throttling" => {
+                o.throttling = value()?.split(',').map(|m| m.trim().to_owned()).collect();
+                if let Some(bad) = o
+                    .throttling
+                    .iter()
+                    .find(|m| !lighthouse::THROTTLING.contains(&m.as_str()))
+                {
+                    return Err(format!(
+                        "unknown throttling {bad:?} (one of {})",
+                        lighthouse::THROTTLING.join(", ")
+                    ));
+                }
+            }
             "--runs" => o.runs = count(value()?)?.max(1),
+            "--round-trip" => o.round_trip_ms = count(value()?)?.min(60_000) as u64,
             "--scale-runs" => o.scale_runs = count(value()?)?.max(1),
             "--scale-sizes" => {
                 o.scale_sizes = value()?
@@ -150,7 +188,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Parsed> {
     if o.soak == 0 {
         o.only.retain(|m| m != "soak");
     }
-    Ok(Parsed::Run(o))
+    Ok(Parsed::Run(Box::new(o)))
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -219,6 +257,19 @@ async fn run(o: &Options) -> Result<bool> {
     if wants("sizes") {
         record("sizes", measure_sizes(&o.dist, &o.baseline_dist));
     }
+    if wants("lighthouse") {
+        // Only a server: Lighthouse drives its own Chromium. The start screen calls no API,
+        // but the bundled server needs an upstream.
+        let api = fake_novita::FakeNovita::start()
+            .await
+            .map_err(|err| format!("starting the API stand-in: {err}"))?;
+        eprintln!("bench: lighthouse…");
+        let t = Instant::now();
+        let outcome =
+            lighthouse::measure(&o.dist, &api.base_url(), o.lighthouse_runs, &o.throttling).await;
+        eprintln!("bench: lighthouse took {:.0} s", t.elapsed().as_secs_f64());
+        record("lighthouse", outcome);
+    }
     let browser_measures = [
         "usable", "load", "scale", "fleet", "refresh", "soak", "logs",
     ];
@@ -230,7 +281,7 @@ async fn run(o: &Options) -> Result<bool> {
             let t = Instant::now();
             let outcome = match name {
                 "usable" => usable::measure(&driver, &servers, o.runs).await,
-                "load" => load::measure(&driver, &servers, o.runs).await,
+                "load" => load::measure(&driver, &servers, o.runs, o.round_trip_ms).await,
                 "scale" => scale::measure(&driver, &servers, &o.scale_sizes, o.scale_runs).await,
                 "fleet" => fleet::measure(&driver, &servers, o.fleet_runs).await,
                 "refresh" => refresh::measure_cost(&driver, &servers, o.refreshes).await,
@@ -256,7 +307,7 @@ async fn run(o: &Options) -> Result<bool> {
             "browser": "headless Chromium through chromedriver, fresh profile per measure, 1280×900",
             "dist": o.dist.display().to_string(),
             "baseline_dist": o.baseline_dist.display().to_string(),
-            "runs": o.runs, "scale_runs": o.scale_runs, "scale_sizes": o.scale_sizes, "fleet_runs": o.fleet_runs,
+            "lighthouse_runs": o.lighthouse_runs, "throttling": o.throttling, "runs": o.runs, "round_trip_ms": o.round_trip_ms, "scale_runs": o.scale_runs, "scale_sizes": o.scale_sizes, "fleet_runs": o.fleet_runs,
             "refreshes": o.refreshes, "soak": o.soak, "log_runs": o.log_runs,
         },
         "results": results,
@@ -361,5 +412,13 @@ mod tests {
         assert!(parse(&["--only", "nope"]).is_err());
         assert!(parse(&["--scale-sizes", "10,9000"]).is_err());
         assert!(matches!(parse(&["-h"]), Ok(Parsed::Help)));
+        let Ok(Parsed::Run(o)) = parse(&["--throttling", "devtools", "--round-trip=250"]) else {
+            panic!("should parse");
+        };
+        assert_eq!(
+            (o.throttling, o.round_trip_ms),
+            (vec!["devtools".to_owned()], 250)
+        );
+        assert!(parse(&["--throttling", "simulate,fast"]).is_err());
     }
 }

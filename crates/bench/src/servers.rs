@@ -51,13 +51,19 @@ pub struct Bundled {
 
 impl Bundled {
     async fn start(dist: &Path, upstream: &str) -> Result<Bundled> {
-        let mut config = Config::new(dist, upstream);
-        // One line per request would bury the tables (the soak alone makes a thousand).
-        config.log = LogSink::to_writer(io::sink());
-        config.shutdown_timeout = Duration::from_secs(2);
+        let mut config = quiet_config(dist, upstream);
         // The stand-in also serves the log streams: let the page connect to it, as it may to
         // Novita's log hosts in production (--connect-src).
         config.connect_sources.push(upstream.to_string());
+        Bundled::serve(config, dist).await
+    }
+
+    /// Serving `dist` exactly as deployed: the defaults, nothing added for the measures.
+    pub async fn deployed(dist: &Path, upstream: &str) -> Result<Bundled> {
+        Bundled::serve(quiet_config(dist, upstream), dist).await
+    }
+
+    async fn serve(config: Config, dist: &Path) -> Result<Bundled> {
         let server =
             Server::new(config).map_err(|err| format!("serving {}: {err}", dist.display()))?;
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
@@ -85,6 +91,15 @@ impl Bundled {
     pub fn url(&self) -> &str {
         &self.url
     }
+}
+
+/// The defaults, with no request log: one line per request would bury the tables (the soak
+/// alone makes a thousand).
+fn quiet_config(dist: &Path, upstream: &str) -> Config {
+    let mut config = Config::new(dist, upstream);
+    config.log = LogSink::to_writer(io::sink());
+    config.shutdown_timeout = Duration::from_secs(2);
+    config
 }
 
 impl Drop for Bundled {
