@@ -141,12 +141,13 @@ impl Bar {
             let why = bulk_unavailable(action, selected, allowed);
             set_attr(&self.buttons[i], "disabled", why.as_ref().map(|_| ""));
             set_attr(&self.buttons[i], "title", why.as_deref());
-            // Each reason once: with nothing selected, both buttons say the same.
+            // Each reason once; with nothing selected the count line already says what to do
+            // (the buttons' titles still give the reason).
             let repeated = why.is_some() && why == before;
             set_attr(
                 &self.reasons[i],
                 "hidden",
-                (why.is_none() || repeated).then_some(""),
+                (why.is_none() || repeated || selected == 0).then_some(""),
             );
             set_text(&self.reasons[i], why.as_deref().unwrap_or(""));
             before = why;
