@@ -25,6 +25,11 @@ use hyper_util::client::legacy::connect::HttpConnector;
 
 use crate::engine::{geckodriver_path, Engine, WINDOW, XVFB};
 
+/// How long a new browser session may take before the attempt counts as failed.
+const SESSION_START_TIMEOUT: Duration = Duration::from_secs(90);
+/// How long closing a session may take before its driver is ended instead.
+const SESSION_CLOSE_TIMEOUT: Duration = Duration::from_secs(30);
+
 // ---- processes that die with this one ---------------------------------------------------------
 
 /// Process groups to end at exit: the drivers (with their browsers) and Xvfb.
@@ -272,12 +277,12 @@ impl Browser {
             let url = driver
                 .as_ref()
                 .map_or_else(|| driver_url().to_owned(), |d| d.url.clone());
-            match ClientBuilder::new(HttpConnector::new())
-                .capabilities(caps.clone())
-                .connect(&url)
-                .await
-            {
-                Ok(client) => {
+            // A driver can also hang on a new session (seen with WebKitWebDriver when its
+            // MiniBrowser never came up): bounded, it counts as a failed attempt.
+            let mut builder = ClientBuilder::new(HttpConnector::new());
+            let connecting = builder.capabilities(caps.clone()).connect(&url);
+            match tokio::time::timeout(SESSION_START_TIMEOUT, connecting).await {
+                Ok(Ok(client)) => {
                     let browser = Browser {
                         client,
                         engine,
@@ -292,7 +297,13 @@ impl Browser {
                     }
                     return browser;
                 }
-                Err(err) => last_error = format!("{err} (through {url})"),
+                Ok(Err(err)) => last_error = format!("{err} (through {url})"),
+                Err(_) => {
+                    last_error = format!(
+                        "no session within {} s (through {url})",
+                        SESSION_START_TIMEOUT.as_secs()
+                    )
+                }
             }
         }
         if let Some(driver) = driver {
@@ -304,7 +315,14 @@ impl Browser {
 
     /// Ends the session (the browser quits), removes the profile and hands the driver on.
     pub async fn close(self) {
-        let closed = self.client.close().await;
+        // Bounded like the start: a hung driver is ended below rather than waited on forever.
+        let closed = match tokio::time::timeout(SESSION_CLOSE_TIMEOUT, self.client.close()).await {
+            Ok(closed) => closed.map_err(|err| err.to_string()),
+            Err(_) => Err(format!(
+                "no answer within {} s",
+                SESSION_CLOSE_TIMEOUT.as_secs()
+            )),
+        };
         let _ = std::fs::remove_dir_all(&self.profile);
         if let Some(driver) = self.driver {
             match closed {

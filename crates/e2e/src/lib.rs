@@ -140,7 +140,10 @@ where
     let outcome = AssertUnwindSafe(tokio::time::timeout(TEST_TIMEOUT, body(session.clone())))
         .catch_unwind()
         .await;
-    let violations = session.csp_violations().await;
+    // Bounded: after a body that timed out, the browser itself may be what hangs.
+    let violations = tokio::time::timeout(Duration::from_secs(30), session.csp_violations())
+        .await
+        .unwrap_or_else(|_| Err("the page's CSP record could not be read within 30 s".into()));
     browser.close().await;
     let violations = match violations {
         Ok(list) if list.is_empty() => None,
