@@ -14,6 +14,7 @@ die() { printf '\033[1;31m[setup] %s\033[0m\n' "$*" >&2; exit 1; }
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
 GECKODRIVER_VERSION=0.37.1
+CARGO_DENY_VERSION=0.20.2
 # Where Debian's webkit2gtk-driver expects the browser (the e2e harness uses the same path).
 WEBKIT_MINIBROWSER=/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -50,10 +51,28 @@ WBG_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, "")
 [ -n "$WBG_VERSION" ] || die "could not read the wasm-bindgen version from Cargo.lock"
 grep -q "wasm_bindgen = \"$WBG_VERSION\"" Trunk.toml ||
   die "Trunk.toml pins a wasm_bindgen version other than Cargo.lock's $WBG_VERSION: update Trunk.toml"
+# `cargo install --locked` cannot be used as published: the crate's own Cargo.lock pins
+# webpki-roots 1.0.11, which the registry these machines reach does not have. So the install
+# is made reproducible with a lock file of ours (scripts/locks/: the crate's own, with only that
+# one package moved to 1.0.10, made by `cargo update -p webpki-roots --precise 1.0.10`): the
+# crate's source is downloaded from crates.io, checked against the SHA-256 the registry index
+# gives for it, and installed from that with our lock, --locked.
+WBG_LOCK="scripts/locks/wasm-bindgen-cli-$WBG_VERSION.lock"
+WBG_SUM="scripts/locks/wasm-bindgen-cli-$WBG_VERSION.crate.sha256"
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WBG_VERSION" ]; then
-  say "installing wasm-bindgen-cli $WBG_VERSION"
-  # Not --locked: a version pinned in its lock file is missing from the registry.
-  cargo install wasm-bindgen-cli --version "$WBG_VERSION" --force
+  [ -f "$WBG_LOCK" ] && [ -f "$WBG_SUM" ] ||
+    die "no pinned lock for wasm-bindgen-cli $WBG_VERSION ($WBG_LOCK, $WBG_SUM): see scripts/locks/README"
+  say "installing wasm-bindgen-cli $WBG_VERSION with the lock file in $WBG_LOCK"
+  WBG_WORK=$(mktemp -d)
+  curl -fsSL --retry 3 -o "$WBG_WORK/wasm-bindgen-cli-$WBG_VERSION.crate" \
+    "https://static.crates.io/crates/wasm-bindgen-cli/wasm-bindgen-cli-$WBG_VERSION.crate" ||
+    die "could not download wasm-bindgen-cli $WBG_VERSION from crates.io"
+  (cd "$WBG_WORK" && sha256sum --check --quiet) < "$WBG_SUM" ||
+    die "wasm-bindgen-cli-$WBG_VERSION.crate does not match $WBG_SUM"
+  tar -xzf "$WBG_WORK/wasm-bindgen-cli-$WBG_VERSION.crate" -C "$WBG_WORK"
+  cp "$WBG_LOCK" "$WBG_WORK/wasm-bindgen-cli-$WBG_VERSION/Cargo.lock"
+  cargo install --path "$WBG_WORK/wasm-bindgen-cli-$WBG_VERSION" --locked --force
+  rm -rf "$WBG_WORK"
 fi
 
 # 4. wasm-opt from npm's binaryen (Debian's is too old).
@@ -119,6 +138,13 @@ if [ ! -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null; then
   fi
 fi
 [ -x /usr/sbin/nginx ] || die "nginx is not at /usr/sbin/nginx after installing it"
+
+# 8. cargo-deny, for the dependency check in scripts/test.sh (licences, bans, sources; deny.toml).
+#    Its own lock file holds (--locked), so it builds the same everywhere.
+if [ "$(cargo deny --version 2>/dev/null | awk '{print $2}')" != "$CARGO_DENY_VERSION" ]; then
+  say "installing cargo-deny $CARGO_DENY_VERSION (builds in about 3 minutes)"
+  cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
+fi
 
 say "toolchain ready: $(trunk --version), wasm-bindgen $WBG_VERSION, $(wasm-opt --version | head -1)"
 say "browsers: $(/usr/bin/chromium --version 2>/dev/null | head -1); $(/usr/bin/firefox-esr --version 2>/dev/null | head -1), geckodriver $GECKODRIVER_VERSION; WebKitGTK $(dpkg-query -W -f '${Version}' libwebkit2gtk-4.1-0 2>/dev/null)"

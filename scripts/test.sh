@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite, after installing whatever is missing (scripts/setup.sh):
-#   1. formatting and lints (native crates, and the app for wasm32);
+#   1. formatting and lints (native crates, and the app for wasm32), and the dependencies'
+#      licences and sources (cargo deny);
 #   2. the release build of the app, and its download size, which must stay within the budget
 #      in size-budget.txt (sizes are exact, so they are checked; timings never are: the
 #      benchmark, scripts/bench.sh, is a separate command);
@@ -25,6 +26,12 @@ cargo clippy --workspace --exclude novita-instance-viewer --all-targets -- -D wa
 cargo clippy -p novita-instance-viewer --target wasm32-unknown-unknown -- -D warnings
 # The app's state rules also build natively, for their tests (tests/state/).
 cargo clippy -p novita-instance-viewer --tests -- -D warnings
+
+step "dependencies (cargo deny: licences, bans, sources)"
+# Offline, and without advisories: their database is fetched from GitHub, which these machines
+# cannot reach (README, Supply chain). Sources and licences come from Cargo.lock and the
+# registry cache, so this check is real.
+cargo deny --offline check bans licenses sources
 
 step "release build"
 scripts/build.sh
