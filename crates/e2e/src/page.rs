@@ -230,9 +230,35 @@ impl Session {
         self.attr_of(&element, name, testid).await
     }
 
+    /// An attribute of an element, as written in the DOM (`None` when absent).
+    ///
+    /// Read with the page's own `getAttribute`, not WebDriver's Get Element Attribute:
+    /// WebKitWebDriver answers that with the property for some names (`href` comes back as the
+    /// absolute URL, not as written).
     pub async fn attr_of(&self, element: &Element, name: &str, what: &str) -> Option<String> {
-        match element.attr(name).await {
+        let argument = match serde_json::to_value(element) {
             Ok(value) => value,
+            Err(err) => {
+                self.fail(format!("passing {what} to a script: {err}"))
+                    .await
+            }
+        };
+        match self
+            .client
+            .execute(
+                "return arguments[0].getAttribute(arguments[1]);",
+                vec![argument, Value::String(name.to_owned())],
+            )
+            .await
+        {
+            Ok(Value::String(value)) => Some(value),
+            Ok(Value::Null) => None,
+            Ok(other) => {
+                self.fail(format!(
+                    "attribute {name} of {what} is not a string: {other}"
+                ))
+                .await
+            }
             Err(err) => {
                 self.fail(format!("reading attribute {name} of {what}: {err}"))
                     .await
