@@ -83,14 +83,39 @@ async fn last_seq(t: &Session) -> i64 {
 }
 
 async fn wait_line_containing(t: &Session, needle: &str, timeout: Duration) {
-    t.wait_js_for(
-        &format!("a log-line containing {needle:?}"),
-        "return [...document.querySelectorAll('[data-testid=\"log-line\"]')]\
-         .some(e => e.textContent.includes(arguments[0]));",
-        vec![json!(needle)],
-        timeout,
-    )
-    .await;
+    let deadline = Instant::now() + timeout;
+    loop {
+        let found = t
+            .js_with(
+                "return [...document.querySelectorAll('[data-testid=\"log-line\"]')]\
+                 .some(e => e.textContent.includes(arguments[0]));",
+                vec![json!(needle)],
+            )
+            .await;
+        if found == json!(true) {
+            return;
+        }
+        if Instant::now() >= deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // What the panel and the stand-in saw, for whoever reads the failure.
+    let panel = t
+        .js(
+            "const s = document.querySelector('[data-testid=\"logs-status\"]'); \
+             return [s && s.getAttribute('data-state'), s && s.textContent, \
+                     document.querySelectorAll('[data-testid=\"log-line\"]').length];",
+        )
+        .await;
+    let asked: Vec<String> = log_requests(t)
+        .iter()
+        .map(|r| format!("{} {}", r.path, r.query.as_deref().unwrap_or("")))
+        .collect();
+    panic!(
+        "timed out after {:.1} s waiting for a log-line containing {needle:?}; logs-status (state, text, lines drawn): {panel}; log requests the stand-in saw: {asked:?}",
+        timeout.as_secs_f64()
+    );
 }
 
 async fn wait_state(t: &Session, state: &str, timeout: Duration) {
@@ -701,10 +726,17 @@ async fn no_log_request_carries_the_key() {
         let started = Instant::now();
         open_logs(&t, "trickle", "plain").await;
         wait_line_containing(&t, "system trickle #", Duration::from_secs(10)).await;
-        t.click("logs-download").await;
         t.click("logs-tab-instance").await;
         wait_line_containing(&t, "instance plain #", Duration::from_secs(10)).await;
+        // Both downloads after both streams: in WebKit's MiniBrowser a download can leave the
+        // WebDriver clicks that follow it unanswered (the download, not the page, takes them),
+        // so the second tab and its download are pressed from the page itself.
         t.click("logs-download").await;
+        t.js(
+            "document.querySelector('[data-testid=\"logs-tab-system\"]').click(); \
+              document.querySelector('[data-testid=\"logs-download\"]').click(); return true;",
+        )
+        .await;
         let deadline = Instant::now() + Duration::from_secs(5);
         while log_requests(&t)
             .iter()

@@ -485,6 +485,10 @@ impl LogStream {
         }
         if following {
             dom.scroller.set_scroll_top(dom.scroller.scroll_height());
+            // Where the panel itself scrolled, kept now rather than left to the scroll event
+            // that follows: WebKit may deliver that one after a scroll of the user's, which
+            // would then read as no move at all and keep following.
+            self.scroll_top.set(dom.scroller.scroll_top());
         } else if dom.scroller.scroll_top() != top {
             dom.scroller.set_scroll_top(top);
         }
