@@ -93,7 +93,9 @@ async fn main() {
 
 /// The instance view: loaded, logs, errors, narrow, metrics, and the actions.
 async fn instance_shots(dir: PathBuf, readme: bool) {
-    run(Setup::default(), |t| async move {
+    run(Setup::default(), |t| {
+        let dir = dir.clone();
+        async move {
         t.open("/").await;
         t.js_with(
             "localStorage.setItem('novita-viewer.apiKey', arguments[0]); \
@@ -155,6 +157,7 @@ async fn instance_shots(dir: PathBuf, readme: bool) {
         t.js("document.querySelector('.actions').scrollIntoView({ block: 'center' }); return true;")
             .await;
         shoot(&t, &dir, "action-done").await;
+        }
     })
     .await;
 }
@@ -162,7 +165,9 @@ async fn instance_shots(dir: PathBuf, readme: bool) {
 /// The fleet, wide and narrow, light and dark; then three rows selected (two running, one
 /// stopped), the bulk Stop's dialog, and the rows following the stop.
 async fn fleet_shots(dir: PathBuf) {
-    run(Setup::default(), |t| async move {
+    run(Setup::default(), |t| {
+        let dir = dir.clone();
+        async move {
         t.open("/").await;
         t.js_with(
             "localStorage.setItem('novita-viewer.apiKey', arguments[0]); return true;",
@@ -206,6 +211,7 @@ async fn fleet_shots(dir: PathBuf) {
         )
         .await;
         shoot(&t, &dir, "fleet-bulk-done").await;
+        }
     })
     .await;
 }
