@@ -90,6 +90,17 @@ impl Session {
         }
     }
 
+    /// Opens `path` with the key remembered on this device, as a returning user would.
+    pub async fn open_with_key(&self, path: &str) {
+        self.open("/").await;
+        self.js_with(
+            "localStorage.setItem('novita-viewer.apiKey', arguments[0]); return true;",
+            vec![json!(TEST_API_KEY)],
+        )
+        .await;
+        self.open(path).await;
+    }
+
     pub async fn goto(&self, path: &str) {
         let url = format!("{}{path}", self.site.url());
         if let Err(err) = self.client.goto(&url).await {
@@ -196,17 +207,22 @@ impl Session {
         self.text_of(&element, testid).await
     }
 
-    /// The element's rendered text, `innerText` as the page itself reads it, trimmed.
-    /// (Not WebDriver's Get Element Text: WebKitWebDriver's leaves out the text of boxes with
-    /// `overflow: hidden`, such as the status badge's label, which the page does show.)
-    pub async fn text_of(&self, element: &Element, what: &str) -> String {
-        let argument = match serde_json::to_value(element) {
+    /// `element` as a script argument (`arguments[i]` in the page).
+    async fn script_arg(&self, element: &Element, what: &str) -> Value {
+        match serde_json::to_value(element) {
             Ok(value) => value,
             Err(err) => {
                 self.fail(format!("passing {what} to a script: {err}"))
                     .await
             }
-        };
+        }
+    }
+
+    /// The element's rendered text, `innerText` as the page itself reads it, trimmed.
+    /// (Not WebDriver's Get Element Text: WebKitWebDriver's leaves out the text of boxes with
+    /// `overflow: hidden`, such as the status badge's label, which the page does show.)
+    pub async fn text_of(&self, element: &Element, what: &str) -> String {
+        let argument = self.script_arg(element, what).await;
         match self
             .client
             .execute("return arguments[0].innerText;", vec![argument])
@@ -236,13 +252,7 @@ impl Session {
     /// WebKitWebDriver answers that with the property for some names (`href` comes back as the
     /// absolute URL, not as written).
     pub async fn attr_of(&self, element: &Element, name: &str, what: &str) -> Option<String> {
-        let argument = match serde_json::to_value(element) {
-            Ok(value) => value,
-            Err(err) => {
-                self.fail(format!("passing {what} to a script: {err}"))
-                    .await
-            }
-        };
+        let argument = self.script_arg(element, what).await;
         match self
             .client
             .execute(

@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use e2e::{check, run, Session, Setup, TEST_API_KEY};
+use e2e::{check, run, Session, Setup};
 use fake_novita::{Fleet, Numbering, Paging, PastEnd, Total, LIST_PATH};
 use fantoccini::key::Key;
 use serde_json::{json, Value};
@@ -16,17 +16,6 @@ use serde_json::{json, Value};
 const LLAMA: &str = "a1c4e7f0b3d62958";
 const WHISPER: &str = "07cae3f6b9d285be";
 const HOSTILE: &str = "6d2049fc1f38eb14";
-
-/// Opens `path` with the key remembered on this device, as a returning user would.
-async fn open_with_key(t: &Session, path: &str) {
-    t.open("/").await;
-    t.js_with(
-        "localStorage.setItem('novita-viewer.apiKey', arguments[0]); return true;",
-        vec![json!(TEST_API_KEY)],
-    )
-    .await;
-    t.open(path).await;
-}
 
 /// Waits until the fleet says it holds `total` instances.
 async fn wait_total(t: &Session, total: usize) {
@@ -138,7 +127,7 @@ async fn wait_focused_row(t: &Session, id: &str) {
 #[tokio::test]
 async fn with_a_key_the_page_opens_on_the_fleet_with_every_instance_once() {
     run(Setup::default(), |t| async move {
-        open_with_key(&t, "/").await;
+        t.open_with_key("/").await;
         wait_total(&t, 16).await;
         let ids = row_ids(&t).await;
         let expected: BTreeSet<String> = t.api.fleet_ids().into_iter().collect();
@@ -245,7 +234,7 @@ async fn both_page_numberings_and_a_capped_page_size_give_every_instance_once() 
                 &[0, 1, 2, 3],
             ),
         ];
-        open_with_key(&t, "/").await;
+        t.open_with_key("/").await;
         wait_total(&t, 16).await;
         for (what, paging, pages) in cases {
             t.api.set_paging(paging);
@@ -275,7 +264,7 @@ async fn both_page_numberings_and_a_capped_page_size_give_every_instance_once() 
 async fn no_instances_says_so_in_words() {
     run(Setup::default(), |t| async move {
         t.api.set_fleet(Fleet::Empty);
-        open_with_key(&t, "/").await;
+        t.open_with_key("/").await;
         wait_total(&t, 0).await;
         let text = t.text("fleet-empty").await;
         check!(
@@ -296,7 +285,7 @@ async fn no_instances_says_so_in_words() {
 #[tokio::test]
 async fn filters_search_and_sorting_work_and_the_address_keeps_search_and_filter() {
     run(Setup::default(), |t| async move {
-        open_with_key(&t, "/").await;
+        t.open_with_key("/").await;
         wait_total(&t, 16).await;
 
         let failed = filter_button(&t, "error").await;
@@ -353,7 +342,7 @@ async fn filters_search_and_sorting_work_and_the_address_keeps_search_and_filter
 #[tokio::test]
 async fn a_row_opens_its_instance_and_back_returns_to_the_row() {
     run(Setup::default(), |t| async move {
-        open_with_key(&t, "/?fleet&q=whisper").await;
+        t.open_with_key("/?fleet&q=whisper").await;
         wait_names(&t, &["whisper-asr"]).await;
         let link = t.wait_for("fleet-open").await;
         let href = t.attr_of(&link, "href", "fleet-open").await;
@@ -394,7 +383,7 @@ async fn a_row_opens_its_instance_and_back_returns_to_the_row() {
 #[tokio::test]
 async fn the_table_is_usable_from_the_keyboard() {
     run(Setup::default(), |t| async move {
-        open_with_key(&t, "/").await;
+        t.open_with_key("/").await;
         wait_total(&t, 16).await;
         let ids = row_ids(&t).await;
         t.js("document.querySelector('[data-testid=\"fleet-search\"]').focus(); return true;")
@@ -429,7 +418,7 @@ async fn the_table_is_usable_from_the_keyboard() {
 #[tokio::test]
 async fn a_status_change_in_the_list_is_shown_and_announced_once() {
     run(Setup::default(), |t| async move {
-        open_with_key(&t, "/").await;
+        t.open_with_key("/").await;
         wait_total(&t, 16).await;
         t.record_announcements().await;
         t.api.set_status(LLAMA, "stopping");
@@ -464,7 +453,7 @@ async fn a_status_change_in_the_list_is_shown_and_announced_once() {
 #[tokio::test]
 async fn a_failed_list_refresh_keeps_the_rows_and_says_why() {
     run(Setup::default(), |t| async move {
-        open_with_key(&t, "/").await;
+        t.open_with_key("/").await;
         wait_total(&t, 16).await;
         t.api.fail_list_next("fail-503-empty", u32::MAX);
         t.click("refresh").await;
@@ -492,7 +481,7 @@ async fn a_failed_list_refresh_keeps_the_rows_and_says_why() {
 async fn a_first_list_that_fails_shows_the_error_panel() {
     run(Setup::default(), |t| async move {
         t.api.fail_list_next("fail-401", u32::MAX);
-        open_with_key(&t, "/").await;
+        t.open_with_key("/").await;
         let (kind, text) = t.wait_error(Duration::from_secs(10)).await;
         check!(
             t,
@@ -519,7 +508,7 @@ async fn hostile_names_and_unknown_statuses_are_only_text() {
         records[0]["status"] = json!("hibernating");
         records[0]["statusError"] = Value::Null;
         t.api.add_to_fleet(records.remove(0));
-        open_with_key(&t, "/").await;
+        t.open_with_key("/").await;
         wait_total(&t, 17).await;
         tokio::time::sleep(Duration::from_millis(750)).await;
         let pwned = t.js("return typeof window.__pwned === 'undefined' ? null : String(window.__pwned);").await;
@@ -551,7 +540,7 @@ async fn hostile_names_and_unknown_statuses_are_only_text() {
 async fn a_thousand_instances_are_listed_searched_and_scrolled() {
     run(Setup::default(), |t| async move {
         t.api.set_fleet(Fleet::Generated(1000));
-        open_with_key(&t, "/").await;
+        t.open_with_key("/").await;
         wait_total(&t, 1000).await;
         let asked = pages_asked(&t);
         let pages: Vec<u64> = (0..=10).collect();
@@ -590,7 +579,7 @@ async fn a_thousand_instances_are_listed_searched_and_scrolled() {
 #[tokio::test]
 async fn a_row_pins_its_instance_to_the_watch_list() {
     run(Setup::default(), |t| async move {
-        open_with_key(&t, "/").await;
+        t.open_with_key("/").await;
         wait_total(&t, 16).await;
         let pin = t
             .wait_for_css(
@@ -616,7 +605,7 @@ async fn a_row_pins_its_instance_to_the_watch_list() {
 async fn the_fleet_fits_a_360_px_screen_without_sideways_scrolling() {
     run(Setup::default(), |t| async move {
         t.client.set_window_size(360, 800).await.expect("resizing the window");
-        open_with_key(&t, "/").await;
+        t.open_with_key("/").await;
         wait_total(&t, 16).await;
         let width = t.js("return { scroll: document.documentElement.scrollWidth, inner: window.innerWidth, table: document.querySelector('.fleet-table').getBoundingClientRect().right };").await;
         let inner = width["inner"].as_f64().unwrap_or(0.0);

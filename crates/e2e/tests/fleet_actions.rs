@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use e2e::{check, run, Session, Setup, TEST_API_KEY};
+use e2e::{check, run, Session, Setup};
 use fantoccini::key::Key;
 use serde_json::{json, Value};
 
@@ -16,17 +16,6 @@ const NOTEBOOK: &str = "b2d5f8a1c4e73069";
 const SDXL: &str = "d4f7b0c3e6a9528b";
 /// Long enough for a stop to go through its three statuses (2 s each) and be seen.
 const FOLLOW: Duration = Duration::from_secs(60);
-
-/// Opens `path` with the key remembered on this device.
-async fn open_with_key(t: &Session, path: &str) {
-    t.open("/").await;
-    t.js_with(
-        "localStorage.setItem('novita-viewer.apiKey', arguments[0]); return true;",
-        vec![json!(TEST_API_KEY)],
-    )
-    .await;
-    t.open(path).await;
-}
 
 async fn wait_total(t: &Session, total: usize) {
     t.wait_js_for(
@@ -108,7 +97,7 @@ fn posts(t: &Session) -> Vec<(String, String)> {
 #[tokio::test]
 async fn two_running_rows_stopped_in_bulk_send_exactly_two_posts_and_each_row_shows_its_outcome() {
     run(Setup::default(), |t| async move {
-        open_with_key(&t, "/").await;
+        t.open_with_key("/").await;
         wait_total(&t, 16).await;
         let stop = button(&t, "fleet-action-stop").await;
         check!(
@@ -193,7 +182,7 @@ async fn two_running_rows_stopped_in_bulk_send_exactly_two_posts_and_each_row_sh
 #[tokio::test]
 async fn select_all_ticks_every_row_shown_and_a_box_answers_the_space_bar() {
     run(Setup::default(), |t| async move {
-        open_with_key(&t, "/?fleet&tone=ok").await;
+        t.open_with_key("/?fleet&tone=ok").await;
         wait_total(&t, 16).await;
         t.wait_count("fleet-row", 6, Duration::from_secs(10)).await;
         let all = t.wait_for("fleet-select-all").await;
@@ -244,7 +233,7 @@ async fn select_all_ticks_every_row_shown_and_a_box_answers_the_space_bar() {
 #[tokio::test]
 async fn the_idle_filter_shows_only_the_idle_rows_with_their_count_and_is_in_the_address() {
     run(Setup::default(), |t| async move {
-        open_with_key(&t, "/").await;
+        t.open_with_key("/").await;
         wait_total(&t, 16).await;
         // The idle watch checks the running instances a few at a time: wait for its verdicts.
         t.wait_js_for(
@@ -295,7 +284,7 @@ async fn a_read_only_deployment_shows_no_selection_control() {
         ..Setup::default()
     };
     run(setup, |t| async move {
-        open_with_key(&t, "/").await;
+        t.open_with_key("/").await;
         // The list comes through the server's own origin, which its config.json names: by
         // then config.json (readOnly) has been read.
         wait_total(&t, 16).await;

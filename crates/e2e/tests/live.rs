@@ -55,16 +55,6 @@ async fn choose_refresh(t: &Session, value: &str) {
     );
 }
 
-async fn open_with_key(t: &Session, path: &str) {
-    t.open("/").await;
-    t.js_with(
-        "localStorage.setItem('novita-viewer.apiKey', arguments[0]); return true;",
-        vec![json!(TEST_API_KEY)],
-    )
-    .await;
-    t.open(path).await;
-}
-
 /// Clicks the hook from inside the page. Where a test watches the DOM, a WebDriver click will
 /// not do: geckodriver's writes `style="pointer-events: auto"` on the element it clicks and
 /// takes it off again, two mutations that are the driver's, not the app's.
@@ -294,7 +284,7 @@ async fn refresh_pauses_while_the_tab_is_hidden_and_catches_up_when_shown() {
 async fn a_watch_list_of_three_follows_the_one_that_changes() {
     run(Setup::default(), |t| async move {
         let ids = [FULL_ID, STARTING_ID, FAILED_ID];
-        open_with_key(&t, &format!("/?watch={}", ids.join(","))).await;
+        t.open_with_key(&format!("/?watch={}", ids.join(","))).await;
         t.wait_count("watch-card", 3, Duration::from_secs(10)).await;
         let card_status = |id: &str| {
             format!(
@@ -364,7 +354,7 @@ async fn a_watch_list_of_three_follows_the_one_that_changes() {
 #[tokio::test]
 async fn unpinning_a_card_from_a_watch_link_and_going_on_keeps_the_page_alive() {
     run(Setup::default(), |t| async move {
-        open_with_key(&t, &format!("/?watch={FULL_ID},{STARTING_ID}")).await;
+        t.open_with_key(&format!("/?watch={FULL_ID},{STARTING_ID}")).await;
         t.wait_count("watch-card", 2, Duration::from_secs(10)).await;
         let unpinned = t
             .js(&format!(

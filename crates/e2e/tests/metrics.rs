@@ -104,16 +104,6 @@ async fn wait_asked(t: &Session, what: &str, matches: impl Fn(&Asked) -> bool) -
     }
 }
 
-async fn open_with_key(t: &Session, path: &str) {
-    t.open("/").await;
-    t.js_with(
-        "localStorage.setItem('novita-viewer.apiKey', arguments[0]); return true;",
-        vec![json!(TEST_API_KEY)],
-    )
-    .await;
-    t.open(path).await;
-}
-
 /// Waits for the chart of `metric` and returns its accessible summary.
 async fn summary_of(t: &Session, metric: &str) -> String {
     let css = format!("[data-testid=\"metric-chart\"][data-metric=\"{metric}\"]");
@@ -175,7 +165,7 @@ fn clock(at: i64, offset_minutes: i64) -> String {
 async fn busy_and_idle_instances_are_charted_with_the_right_summaries_and_exact_read_outs() {
     run(Setup::default(), |t| async move {
         t.api.set_metrics(ONE_GPU_ID, Metrics::Idle);
-        open_with_key(&t, &format!("/?instance={BUSY_ID}")).await;
+        t.open_with_key(&format!("/?instance={BUSY_ID}")).await;
         t.wait_view(BUSY_ID).await;
         t.wait_count("metric-chart", 5, SLOW).await;
 
@@ -287,7 +277,7 @@ fn runs_reads_the_paths_the_app_draws() {
 async fn missing_samples_leave_gaps_instead_of_lines_across() {
     run(Setup::default(), |t| async move {
         t.api.set_metrics(SPOT_A_ID, Metrics::Gaps);
-        open_with_key(&t, &format!("/?instance={SPOT_A_ID}")).await;
+        t.open_with_key(&format!("/?instance={SPOT_A_ID}")).await;
         t.wait_view(SPOT_A_ID).await;
         t.wait_count("metric-chart", 5, SLOW).await;
         let d = t
@@ -323,7 +313,7 @@ async fn missing_samples_leave_gaps_instead_of_lines_across() {
 #[tokio::test]
 async fn each_window_sends_its_start_and_interval_and_the_choice_is_remembered() {
     run(Setup::default(), |t| async move {
-        open_with_key(&t, &format!("/?instance={BUSY_ID}")).await;
+        t.open_with_key(&format!("/?instance={BUSY_ID}")).await;
         t.wait_view(BUSY_ID).await;
         let first = wait_asked(&t, "for the default hour", |a| a.id == BUSY_ID && a.is_panel(3_600, 15)).await;
         check!(t, first.start % 15 == 0 && (first.end - unix_now()).abs() < 120, "{first:?}");
@@ -376,7 +366,7 @@ async fn empty_garbage_and_failing_metrics_are_explained_in_the_panel_and_nowher
         t.api.set_metrics(EIGHT_GPU_ID, Metrics::Garbage);
         t.api.fail_metrics_next(SPOT_A_ID, "fail-500", u32::MAX);
         t.api.fail_metrics_next(SPOT_B_ID, "ok-html", u32::MAX);
-        open_with_key(&t, "/").await;
+        t.open_with_key("/").await;
 
         for id in [RUNNING_ID, ONE_GPU_ID] {
             t.load(TEST_API_KEY, id).await;
@@ -431,7 +421,7 @@ async fn the_idle_flag_says_for_how_long_beside_the_badge_and_follows_the_settin
             ONE_GPU_ID,
             Metrics::idle_for(Duration::from_secs(2 * 3600 + 10 * 60)),
         );
-        open_with_key(&t, &format!("/?instance={ONE_GPU_ID}")).await;
+        t.open_with_key(&format!("/?instance={ONE_GPU_ID}")).await;
         t.wait_view(ONE_GPU_ID).await;
         let flag = t
             .wait_for_css("[data-testid=\"idle-flag\"]", "the idle flag", SLOW)
@@ -505,7 +495,7 @@ async fn no_metrics_are_asked_for_while_the_tab_is_hidden_or_for_a_stopped_insta
     run(Setup::default(), |t| async move {
         // "/" with a key shows the fleet, whose running instances the idle watch checks; the
         // demo keeps this test to the instance it loads.
-        open_with_key(&t, "/?demo").await;
+        t.open_with_key("/?demo").await;
         t.js_with(SET_HIDDEN, vec![json!(true)]).await;
         t.load(TEST_API_KEY, RUNNING_ID).await;
         t.wait_view(RUNNING_ID).await;
@@ -559,7 +549,7 @@ async fn on_a_phone_the_panel_starts_closed_and_fetches_only_once_opened() {
             .set_window_size(360, 900)
             .await
             .expect("resizing the window");
-        open_with_key(&t, &format!("/?instance={RUNNING_ID}")).await;
+        t.open_with_key(&format!("/?instance={RUNNING_ID}")).await;
         t.wait_view(RUNNING_ID).await;
         // The idle check shows the key and the instance are fine; the panel asks nothing.
         wait_asked(&t, "for the idle check", |a| a.id == RUNNING_ID && a.interval == 60).await;
