@@ -233,8 +233,8 @@ pub fn consequences_for(action: Action, targets: &[Target]) -> Vec<String> {
                 .replace("after it stops", "after it is stopped")
                 .replace("while it is stopped", "while they are stopped")
                 .replace(
-                    "again later is not guaranteed: its GPU",
-                    "them again later is not guaranteed: a GPU",
+                    "Starting it again later is not guaranteed: its GPU",
+                    "Starting them again later is not guaranteed: a GPU",
                 )
                 .replace(
                     "if its GPU has been taken meanwhile, it stays",

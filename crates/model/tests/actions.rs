@@ -188,6 +188,10 @@ fn the_confirmation_names_one_instance_or_counts_many() {
         many.contains("on each one's disk") && many.contains("while they are stopped"),
         "{many}"
     );
+    assert!(
+        many.contains("Starting them again later is not guaranteed: a GPU may be taken"),
+        "{many}"
+    );
     let start = consequences_for(Action::Start, &[a3, b5]).join(" ");
     assert!(
         start.contains("an instance whose GPU has been taken meanwhile stays stopped"),
