@@ -91,17 +91,35 @@ impl Action {
     /// What the action will do, one sentence each, for the confirmation. Stop names how long
     /// the instance's local data is kept (`keepDataDay`), when it says.
     pub fn consequences(self, keep_data_day: Option<f64>) -> Vec<String> {
+        self.consequences_of(keep_data_day, false)
+    }
+
+    /// The same sentences said of one instance, or of `many` at once (the fleet's bulk Start
+    /// and Stop: "each one's disk", "while they are stopped").
+    fn consequences_of(self, keep_data_day: Option<f64>, many: bool) -> Vec<String> {
+        let say = |one: &str, several: &str| if many { several } else { one }.to_string();
         let lines: &[&str] = match self {
-            Action::Start => &[
-                "GPU billing starts again once it is running.",
-                "Starting is not guaranteed: if its GPU has been taken meanwhile, it stays stopped.",
-            ],
+            Action::Start => {
+                return vec![
+                    "GPU billing starts again once it is running.".into(),
+                    say(
+                        "Starting is not guaranteed: if its GPU has been taken meanwhile, it stays stopped.",
+                        "Starting each is not guaranteed: an instance whose GPU has been taken meanwhile stays stopped.",
+                    ),
+                ]
+            }
             Action::Stop => {
                 return vec![
                     "GPU billing stops.".into(),
-                    kept_after_stop(keep_data_day),
-                    "Volume storage is still billed while it is stopped.".into(),
-                    "Starting it again later is not guaranteed: its GPU may be taken by someone else meanwhile.".into(),
+                    kept_after_stop(keep_data_day, many),
+                    say(
+                        "Volume storage is still billed while it is stopped.",
+                        "Volume storage is still billed while they are stopped.",
+                    ),
+                    say(
+                        "Starting it again later is not guaranteed: its GPU may be taken by someone else meanwhile.",
+                        "Starting them again later is not guaranteed: a GPU may be taken by someone else meanwhile.",
+                    ),
                 ]
             }
             Action::Restart => &[
@@ -152,13 +170,20 @@ fn status_words(status: &Status) -> String {
     }
 }
 
-fn kept_after_stop(keep_data_day: Option<f64>) -> String {
-    let end = "after it stops, then deleted: copy what you need to a volume first.";
+fn kept_after_stop(keep_data_day: Option<f64>, many: bool) -> String {
+    let (disk, stops) = if many {
+        ("Local data on each one's disk", "after it is stopped")
+    } else {
+        ("Local data on its disk", "after it stops")
+    };
+    let end = format!("{stops}, then deleted: copy what you need to a volume first.");
     match keep_data_day.filter(|d| d.is_finite() && *d >= 0.0) {
-        None => format!("Local data on its disk is kept only for a limited time (Novita says at most 7 days) {end}"),
-        Some(0.0) => "Local data on its disk is not kept after it stops: copy what you need to a volume first.".into(),
-        Some(1.0) => format!("Local data on its disk is kept for 1 day {end}"),
-        Some(d) => format!("Local data on its disk is kept for {} days {end}", number(d)),
+        None => {
+            format!("{disk} is kept only for a limited time (Novita says at most 7 days) {end}")
+        }
+        Some(0.0) => format!("{disk} is not kept {stops}: copy what you need to a volume first."),
+        Some(1.0) => format!("{disk} is kept for 1 day {end}"),
+        Some(d) => format!("{disk} is kept for {} days {end}", number(d)),
     }
 }
 
@@ -221,28 +246,7 @@ pub fn confirm_title(action: Action, targets: &[Target]) -> String {
 pub fn consequences_for(action: Action, targets: &[Target]) -> Vec<String> {
     let first = targets.first().and_then(|t| t.keep_data_day);
     let same = targets.iter().all(|t| t.keep_data_day == first);
-    let lines = action.consequences(if same { first } else { None });
-    if targets.len() < 2 {
-        return lines;
-    }
-    // The same sentences, said of each instance rather than of one.
-    lines
-        .into_iter()
-        .map(|l| {
-            l.replace("on its disk", "on each one's disk")
-                .replace("after it stops", "after it is stopped")
-                .replace("while it is stopped", "while they are stopped")
-                .replace(
-                    "Starting it again later is not guaranteed: its GPU",
-                    "Starting them again later is not guaranteed: a GPU",
-                )
-                .replace(
-                    "if its GPU has been taken meanwhile, it stays",
-                    "an instance whose GPU has been taken meanwhile stays",
-                )
-                .replace("Starting is", "Starting each is")
-        })
-        .collect()
+    action.consequences_of(if same { first } else { None }, targets.len() > 1)
 }
 
 /// Why a bulk confirmation leaves out an instance in `status` (`locked`: an action on it is
