@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Trunk post-build hook (Trunk.toml): writes the hashes of index.html's inline scripts and
-styles into its Content-Security-Policy <meta>, so a static host runs only the app's own code.
+"""Run last by Trunk's post-build hook (scripts/post_build.py): writes the hashes of
+index.html's inline scripts and styles into its Content-Security-Policy <meta>, so a static host
+runs only the app's own code.
 
 Trunk writes the inline module script that loads the app (and, under `trunk serve`, its
 reload script) into index.html, and their text changes with every build. The <meta> in the

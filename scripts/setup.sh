@@ -3,7 +3,7 @@
 # second run takes seconds. Everything comes from crates.io, npm or Debian: the machines here
 # reach nothing else (see ../shared/TOOLCHAIN.md for why each step is done this way).
 #
-# `scripts/setup.sh --build-only` installs only what building the app needs (steps 1-4), for a
+# `scripts/setup.sh --build-only` installs only what building the app needs (steps 1-4b), for a
 # machine that deploys the app without testing it (deploy/github-pages.yml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,7 @@ die() { printf '\033[1;31m[setup] %s\033[0m\n' "$*" >&2; exit 1; }
 
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
+TERSER_VERSION=5.51.4
 GECKODRIVER_VERSION=0.37.1
 CARGO_DENY_VERSION=0.20.2
 # Where Debian's webkit2gtk-driver expects the browser (the e2e harness uses the same path).
@@ -80,6 +81,14 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
   command -v npm >/dev/null || die "npm is needed to install wasm-opt (binaryen)"
   say "installing wasm-opt (npm binaryen@$BINARYEN_VERSION)"
   as_root npm install -g "binaryen@$BINARYEN_VERSION"
+fi
+
+# 4b. terser from npm: the build's post-build hook (scripts/post_build.py) minifies the JS glue
+#     wasm-bindgen writes with it (-2.2 KB gzipped of the download).
+if [ "$(terser --version 2>/dev/null)" != "terser $TERSER_VERSION" ]; then
+  command -v npm >/dev/null || die "npm is needed to install terser"
+  say "installing terser (npm terser@$TERSER_VERSION)"
+  as_root npm install -g "terser@$TERSER_VERSION"
 fi
 
 if [ -n "$BUILD_ONLY" ]; then

@@ -19,3 +19,7 @@ fn remove_static_shell() {
         shell.remove();
     }
 }
+
+#[cfg(target_family = "wasm")]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
