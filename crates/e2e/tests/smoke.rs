@@ -162,3 +162,38 @@ async fn enter_in_the_form_loads_like_the_button() {
     })
     .await;
 }
+
+/// A Load asks the API first and draws afterwards: the Get Instance request is sent in the
+/// click itself, before the page has drawn anything for it (the loading line). Drawing first
+/// would add the drawing's time to every load's wait for the answer.
+#[tokio::test]
+async fn a_load_sends_its_request_before_drawing_anything() {
+    run(Setup::default(), |t| async move {
+        t.open("/").await;
+        t.fill("api-key", TEST_API_KEY).await;
+        t.fill("instance-id", FULL_ID).await;
+        // Notes, for each Get Instance call, whether the loading line was already drawn.
+        t.js(&format!(
+            "window.__e2eDrawnAtRequest = [];
+             const fetch = window.fetch;
+             window.fetch = function (url, init) {{
+               if (String(url).includes('{INSTANCE_PATH}')) {{
+                 window.__e2eDrawnAtRequest.push(!!document.querySelector('.loading'));
+               }}
+               return fetch.call(this, url, init);
+             }};
+             return true;"
+        ))
+        .await;
+        t.click("load").await;
+        t.wait_view(FULL_ID).await;
+        let drawn = t.js("return window.__e2eDrawnAtRequest;").await;
+        check!(
+            t,
+            drawn == serde_json::json!([false]),
+            "one Get Instance request, sent before the loading line was drawn, was expected; \
+             [drawn already?] per request: {drawn}"
+        );
+    })
+    .await;
+}
