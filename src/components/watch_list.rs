@@ -55,11 +55,15 @@ fn WatchCard(id: String, tracker: Tracker, linked: bool) -> impl IntoView {
     }
 }
 
+/// The cards, drawn in order into the list by hand (`mount_to`, one card component each) and
+/// drawn again only when the set of cards or their order changes: a keyed `<For>` here (and
+/// in the status timeline) cost the wasm its whole keyed-list machinery, for lists that change
+/// when someone pins or unpins.
 #[component]
 pub fn WatchList() -> impl IntoView {
     let state = expect_context::<AppState>();
     // Kept cards first, then the ones a link brought, each once.
-    let cards = move || {
+    let cards = Memo::new(move |_| {
         let pinned = state.pinned();
         let linked: Vec<(String, bool)> = state
             .linked()
@@ -72,24 +76,43 @@ pub fn WatchList() -> impl IntoView {
             .map(|id| (id, false))
             .chain(linked)
             .collect::<Vec<_>>()
-    };
+    });
+    let list = NodeRef::<leptos::html::Ul>::new();
+    // Under this component's owner, not the effect's (whose re-runs would dispose of them).
+    let owner = Owner::current().unwrap_or_default();
+    let drawn = StoredValue::new_local(Vec::<Box<dyn std::any::Any>>::new());
+    on_cleanup(move || drawn.set_value(Vec::new()));
+    Effect::new(move |_| {
+        let Some(ul) = list.get() else { return };
+        let cards = cards.get();
+        // The old cards go first (each handle unmounts its card when dropped).
+        drawn.set_value(Vec::new());
+        let mounted = cards
+            .into_iter()
+            .filter_map(|(id, linked)| {
+                // Looked up, never made here: the state owns every tracker.
+                let tracker = state.tracker(&id, false)?;
+                let ul: web_sys::HtmlElement = ul.clone().into();
+                let card = owner.with(|| {
+                    leptos::mount::mount_to(ul, move || {
+                        view! { <WatchCard id=id tracker=tracker linked=linked /> }
+                    })
+                });
+                Some(Box::new(card) as Box<dyn std::any::Any>)
+            })
+            .collect();
+        drawn.set_value(mounted);
+    });
     view! {
-        <Show when=move || !cards().is_empty()>
-            <section class="watch-list card" aria-labelledby="watch-h">
-                <h2 id="watch-h">"Watching"</h2>
-                {move || (!state.linked().is_empty()).then(|| view! {
-                    <p class="linked-note">
-                        "A link added the cards marked " <em>"from link"</em> "; they are not kept on this device. "
-                        <button type="button" data-testid="keep-linked" on:click=move |_| state.keep_linked()>"Keep watching these"</button>
-                    </p>
-                })}
-                <ul>
-                    <For each=cards key=|card| card.clone() children=move |(id, linked)| {
-                        // Looked up, never made here: the state owns every tracker.
-                        state.tracker(&id, false).map(|tracker| view! { <WatchCard id=id tracker=tracker linked=linked /> })
-                    } />
-                </ul>
-            </section>
-        </Show>
+        <section class="watch-list card" aria-labelledby="watch-h" hidden=move || cards.with(Vec::is_empty)>
+            <h2 id="watch-h">"Watching"</h2>
+            {move || (!state.linked().is_empty()).then(|| view! {
+                <p class="linked-note">
+                    "A link added the cards marked " <em>"from link"</em> "; they are not kept on this device. "
+                    <button type="button" data-testid="keep-linked" on:click=move |_| state.keep_linked()>"Keep watching these"</button>
+                </p>
+            })}
+            <ul node_ref=list></ul>
+        </section>
     }
 }
