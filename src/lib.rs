@@ -31,7 +31,6 @@ use state::live::Phase;
 use state::{AppState, Screen, Tracker};
 use std::rc::Rc;
 use std::time::Duration;
-use wasm_bindgen::JsCast;
 
 /// The instance on screen: its full view once it has data; meanwhile a loading line (or
 /// nothing, when the error panel or the form's hint explains).
@@ -47,19 +46,17 @@ fn Current(tracker: Tracker) -> impl IntoView {
     // Under this component's owner, not the effect's (whose re-runs would dispose of it), and
     // unmounted when this component goes.
     let owner = Owner::current().unwrap_or_default();
-    let shown = StoredValue::new_local(None::<Box<dyn std::any::Any>>);
+    let shown = StoredValue::new_local(None::<components::Mounted>);
     on_cleanup(move || shown.set_value(None));
     Effect::new(move |_| {
         if shown.with_value(Option::is_some) || !phase.get().has_data() {
             return;
         }
         if let Some(slot) = slot.get() {
-            let view = owner.with(|| {
-                leptos::mount::mount_to(slot.unchecked_into(), move || {
-                    view! { <InstanceView tracker=tracker /> }
-                })
+            let view = components::mount_under(&owner, &slot, move || {
+                view! { <InstanceView tracker=tracker /> }
             });
-            shown.set_value(Some(Box::new(view)));
+            shown.set_value(Some(view));
         }
     });
     view! {

@@ -4,6 +4,7 @@
 
 use super::freshness::AsOf;
 use super::status_badge::StatusBadge;
+use super::{mount_under, Mounted};
 use crate::state::live::Phase;
 use crate::state::{AppState, Tracker};
 use leptos::prelude::*;
@@ -55,7 +56,7 @@ fn WatchCard(id: String, tracker: Tracker, linked: bool) -> impl IntoView {
     }
 }
 
-/// The cards, drawn in order into the list by hand (`mount_to`, one card component each) and
+/// The cards, drawn in order into the list by hand ([`mount_under`], one card component each) and
 /// drawn again only when the set of cards or their order changes: a keyed `<For>` here (and
 /// in the status timeline) cost the wasm its whole keyed-list machinery, for lists that change
 /// when someone pins or unpins.
@@ -80,7 +81,7 @@ pub fn WatchList() -> impl IntoView {
     let list = NodeRef::<leptos::html::Ul>::new();
     // Under this component's owner, not the effect's (whose re-runs would dispose of them).
     let owner = Owner::current().unwrap_or_default();
-    let drawn = StoredValue::new_local(Vec::<Box<dyn std::any::Any>>::new());
+    let drawn = StoredValue::new_local(Vec::<Mounted>::new());
     on_cleanup(move || drawn.set_value(Vec::new()));
     Effect::new(move |_| {
         let Some(ul) = list.get() else { return };
@@ -92,13 +93,9 @@ pub fn WatchList() -> impl IntoView {
             .filter_map(|(id, linked)| {
                 // Looked up, never made here: the state owns every tracker.
                 let tracker = state.tracker(&id, false)?;
-                let ul: web_sys::HtmlElement = ul.clone().into();
-                let card = owner.with(|| {
-                    leptos::mount::mount_to(ul, move || {
-                        view! { <WatchCard id=id tracker=tracker linked=linked /> }
-                    })
-                });
-                Some(Box::new(card) as Box<dyn std::any::Any>)
+                Some(mount_under(&owner, &ul, move || {
+                    view! { <WatchCard id=id tracker=tracker linked=linked /> }
+                }))
             })
             .collect();
         drawn.set_value(mounted);
