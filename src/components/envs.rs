@@ -105,8 +105,6 @@ pub fn Envs(instance: Memo<Instance>) -> impl IntoView {
         });
     });
     view! {
-        <Show when=move || { len.get() > 0 } fallback=|| view! { <p class="empty">"No environment variables are set."</p> }>
-            <LongTable class="envs" headings=HEADINGS len=len draw=draw.clone() on_click=on_click.clone() />
-        </Show>
+        <LongTable class="envs" headings=HEADINGS empty="No environment variables are set." len=len draw=draw on_click=on_click />
     }
 }

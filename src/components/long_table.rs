@@ -295,12 +295,16 @@ pub type DrawRows = Arc<dyn Fn(RowWindow, &mut Drawn) + Send + Sync>;
 pub type RowClick = Arc<dyn Fn(usize, Element) + Send + Sync>;
 
 /// A long table of the instance view: fixed headings, `len` rows drawn by `draw`, clicks in
-/// rows handed to `on_click`. The table redraws when what `draw` reads changes, when it is
-/// scrolled, and when it is measured.
+/// rows handed to `on_click`; with no rows, `empty` says so in its place. The table redraws
+/// when what `draw` reads changes, when it is scrolled, and when it is measured.
+///
+/// The table and the words are both always in the page, one hidden: a `<Show>` switching them
+/// cost the wasm its switching code for each of the three tables.
 #[component]
 pub fn LongTable(
     class: &'static str,
     headings: &'static [&'static str],
+    empty: &'static str,
     len: Memo<usize>,
     draw: DrawRows,
     on_click: RowClick,
@@ -330,7 +334,8 @@ pub fn LongTable(
         .map(|h| view! { <th scope="col">{*h}</th> })
         .collect_view();
     view! {
-        <div class="long-table table-wrap" class:windowed=move || { len.get() > DRAW_ALL_UP_TO }
+        <p class="empty" hidden=move || { len.get() > 0 }>{empty}</p>
+        <div class="long-table table-wrap" hidden=move || len.get() == 0 class:windowed=move || { len.get() > DRAW_ALL_UP_TO }
             node_ref=viewport.node on:scroll=move |_| { viewport.scrolled(); }>
             <table class=class aria-rowcount=move || len.get() + 1>
                 <thead><tr aria-rowindex="1">{headings}</tr></thead>

@@ -122,8 +122,6 @@ pub fn Ports(instance: Memo<Instance>) -> impl IntoView {
         }
     });
     view! {
-        <Show when=move || { len.get() > 0 } fallback=|| view! { <p class="empty">"No ports are mapped."</p> }>
-            <LongTable class="ports" headings=HEADINGS len=len draw=draw.clone() on_click=on_click.clone() />
-        </Show>
+        <LongTable class="ports" headings=HEADINGS empty="No ports are mapped." len=len draw=draw on_click=on_click />
     }
 }

@@ -60,9 +60,10 @@ pub fn RawJson(raw: Memo<String>, #[prop(into)] instance_id: Signal<String>) -> 
                     "Download"
                 </button>
             </div>
-            <Show when=move || open.get()>
-                <pre id="raw-json-body" class="raw" tabindex="0">{move || pretty(&text())}</pre>
-            </Show>
+            // Pretty-printed only while shown.
+            <pre id="raw-json-body" class="raw" tabindex="0" hidden=move || !open.get()>
+                {move || open.get().then(|| pretty(&text()))}
+            </pre>
         </div>
     }
 }

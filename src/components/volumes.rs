@@ -59,8 +59,6 @@ pub fn Volumes(instance: Memo<Instance>) -> impl IntoView {
     });
     let on_click: RowClick = Arc::new(|_, _| {});
     view! {
-        <Show when=move || { len.get() > 0 } fallback=|| view! { <p class="empty">"No volumes are mounted."</p> }>
-            <LongTable class="volumes" headings=HEADINGS len=len draw=draw.clone() on_click=on_click.clone() />
-        </Show>
+        <LongTable class="volumes" headings=HEADINGS empty="No volumes are mounted." len=len draw=draw on_click=on_click />
     }
 }

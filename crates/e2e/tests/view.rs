@@ -153,6 +153,60 @@ async fn ports_are_links_only_for_https_endpoints() {
     .await;
 }
 
+/// No ports, volumes or env vars: each section says so in words and shows no empty table;
+/// with them, the words are gone and the tables shown.
+#[tokio::test]
+async fn empty_lists_say_so_in_words_and_full_ones_show_their_tables() {
+    run(Setup::default(), |t| async move {
+        // What a person sees of each: the words shown, and whether its table is rendered.
+        const SHOWN: &str = "return ['ports', 'volumes', 'envs'].map(cls => {
+            const table = document.querySelector('table.' + cls);
+            return [cls, !!table && table.getClientRects().length > 0];
+        }).concat([[document.querySelector('[data-testid=\"instance-view\"]').innerText]]);";
+        const WORDS: [&str; 3] = [
+            "No ports are mapped.",
+            "No volumes are mounted.",
+            "No environment variables are set.",
+        ];
+        open_and_load(&t, "min-0001").await;
+        let shown = t.js(SHOWN).await;
+        let text = shown[3][0].as_str().unwrap_or_default().to_owned();
+        for (i, words) in WORDS.iter().enumerate() {
+            check!(
+                t,
+                text.contains(words),
+                "with none, the view should say {words:?}; it shows {text:?}"
+            );
+            check!(
+                t,
+                shown[i][1] == false,
+                "with none, no {} table should be shown: {shown}",
+                shown[i][0]
+            );
+        }
+
+        t.load(TEST_API_KEY, FULL_ID).await;
+        t.wait_view(FULL_ID).await;
+        t.wait_count("env-row", 5, Duration::from_secs(5)).await;
+        let shown = t.js(SHOWN).await;
+        let text = shown[3][0].as_str().unwrap_or_default().to_owned();
+        for (i, words) in WORDS.iter().enumerate() {
+            check!(
+                t,
+                !text.contains(words),
+                "with some, the view should not say {words:?}"
+            );
+            check!(
+                t,
+                shown[i][1] == true,
+                "with some, the {} table should be shown: {shown}",
+                shown[i][0]
+            );
+        }
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn volumes_and_envs_with_secrets_masked_until_revealed() {
     run(Setup::default(), |t| async move {
