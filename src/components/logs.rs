@@ -62,8 +62,8 @@ pub fn LogsPanel(instance_id: String, logs: Option<LogStreams>, demo: bool) -> i
     let state = expect_context::<AppState>();
     let root = NodeRef::<leptos::html::Div>::new();
     // Made here rather than in the effect, whose own owner is cleared on every run.
-    let stream = LogStream::new();
     let changed = Trigger::new();
+    let stream = LogStream::new(changed);
     let mut unbuilt = Some((instance_id, logs.unwrap_or_default(), stream));
     // Kept by the effect: when the panel goes, so does the effect, and with it the panel's
     // handler (removed from the page) and its stream (closed).
@@ -133,7 +133,7 @@ struct Parts {
     logs: LogStreams,
     instance_id: String,
     stream: Rc<LogStream>,
-    /// Told when a choice below changes, so the effect shows it.
+    /// Told when a choice below or what the stream shows changes, so the effect shows it.
     changed: Trigger,
     open: Cell<bool>,
     tab: Cell<LogKind>,
@@ -462,14 +462,14 @@ impl Parts {
                 }
             }
             ("click", "logs-stop") => {
-                if stream.phase.get_untracked() == Some(StreamPhase::Stopped) {
+                if stream.shown().phase == Some(StreamPhase::Stopped) {
                     stream.reconnect();
                 } else {
                     stream.stop();
                 }
             }
             ("click", "logs-pause") => {
-                stream.set_paused(stream.paused_at.get_untracked().is_none());
+                stream.set_paused(stream.shown().paused_at.is_none());
             }
             ("click", "logs-download") => self.download(),
             ("click", "logs-jump") => stream.jump_to_latest(),
@@ -513,11 +513,12 @@ impl Parts {
         self.changed.notify();
     }
 
-    /// Brings every text and attribute up to date, reading (so tracking) the signals they
-    /// follow.
+    /// Brings every text and attribute up to date; run by the effect, which then runs again
+    /// when `changed` is told or the configuration changes (it says whether logs go through
+    /// the server).
     fn show(&self) {
         self.changed.track();
-        let stream = &self.stream;
+        let stream = self.stream.shown();
         let open = self.open.get();
         let tab = self.tab.get();
         set_attr(&self.toggle, "aria-expanded", true_false(open));
@@ -527,7 +528,7 @@ impl Parts {
             set_attr(button, "aria-pressed", true_false(*kind == tab));
         }
 
-        let phase = stream.phase.get();
+        let phase = stream.phase;
         set_attr(
             &self.status,
             "data-state",
@@ -549,7 +550,7 @@ impl Parts {
         };
         set_attr(&self.controls, "hidden", flag(ready.is_none()));
 
-        let paused = stream.paused_at.get().is_some();
+        let paused = stream.paused_at.is_some();
         set_attr(&self.pause, "aria-pressed", true_false(paused));
         set_text(&self.pause, if paused { "Resume" } else { "Pause" });
         let failed = self.download_failed.borrow();
@@ -558,24 +559,23 @@ impl Parts {
         set_text(&self.failed_text, &format!("Download failed: {why}. "));
         set_attr(&self.failed_link, "href", ready.as_deref());
 
-        let dropped = dropped_notice(stream.dropped.get(), MAX_LINES);
+        let dropped = dropped_notice(stream.dropped, MAX_LINES);
         set_text(&self.dropped, &dropped.unwrap_or_default());
-        let unseen = stream.unseen.get();
         let paused_notice = if paused {
             format!(
                 "Paused: {} new lines kept, not shown. Press Resume to see them.",
-                thousands(unseen)
+                thousands(stream.unseen)
             )
         } else {
             String::new()
         };
         set_text(&self.paused, &paused_notice);
-        let empty = match (stream.empty.get(), self.filtering.get()) {
+        let empty = match (stream.empty, self.filtering.get()) {
             (false, _) => "",
             (true, false) => "No lines yet.",
             (true, true) => "No lines match the filter.",
         };
         set_text(&self.empty, empty);
-        set_attr(&self.jump, "hidden", flag(stream.follow.get()));
+        set_attr(&self.jump, "hidden", flag(stream.follow));
     }
 }

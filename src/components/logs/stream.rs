@@ -72,20 +72,29 @@ struct Drawn {
     look: u64,
 }
 
+/// What the panel shows of the stream (its status line, notices, buttons).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    /// `None` when no stream was asked for.
+    pub phase: Option<StreamPhase>,
+    /// Lines dropped to stay within the cap (queue overflow included).
+    pub dropped: u64,
+    /// Scroll pinned to the newest line.
+    pub follow: bool,
+    /// Rendering paused: the number of the first line not to show.
+    pub paused_at: Option<u64>,
+    /// Lines that arrived while paused.
+    pub unseen: u64,
+    /// Whether no line is shown (for the "no lines" text).
+    pub empty: bool,
+}
+
 /// The stream, its lines, and how they are shown. Lives as long as the panel.
 pub struct LogStream {
-    /// `None` when no stream was asked for.
-    pub phase: RwSignal<Option<StreamPhase>>,
-    /// Lines dropped to stay within the cap (queue overflow included).
-    pub dropped: RwSignal<u64>,
-    /// Scroll pinned to the newest line.
-    pub follow: RwSignal<bool>,
-    /// Rendering paused: the number of the first line not to show.
-    pub paused_at: RwSignal<Option<u64>>,
-    /// Lines that arrived while paused.
-    pub unseen: RwSignal<u64>,
-    /// Whether any line is shown (for the "no lines" text).
-    pub empty: RwSignal<bool>,
+    /// Plain values rather than a signal each: the panel redraws its parts from all of them at
+    /// once when `changed` is told, which costs the wasm less.
+    shown: Cell<Shown>,
+    changed: Trigger,
     buffer: RefCell<LogBuffer>,
     /// Event data as the browser gave it: turned into Rust strings only once a frame takes
     /// them, so lines a burst pushes past the cap are never converted at all.
@@ -109,14 +118,19 @@ pub struct LogStream {
 }
 
 impl LogStream {
-    pub fn new() -> Rc<LogStream> {
+    /// A stream with nothing asked for yet; `changed` is told whenever [`LogStream::shown`]
+    /// changes.
+    pub fn new(changed: Trigger) -> Rc<LogStream> {
         Rc::new_cyclic(|me| LogStream {
-            phase: RwSignal::new(None),
-            dropped: RwSignal::new(0),
-            follow: RwSignal::new(true),
-            paused_at: RwSignal::new(None),
-            unseen: RwSignal::new(0),
-            empty: RwSignal::new(true),
+            shown: Cell::new(Shown {
+                phase: None,
+                dropped: 0,
+                follow: true,
+                paused_at: None,
+                unseen: 0,
+                empty: true,
+            }),
+            changed,
             buffer: RefCell::new(LogBuffer::default()),
             queue: RefCell::new(VecDeque::new()),
             overflow: Cell::new(0),
@@ -136,6 +150,24 @@ impl LogStream {
         })
     }
 
+    pub fn shown(&self) -> Shown {
+        self.shown.get()
+    }
+
+    /// Keeps `shown`, telling the panel if it changed.
+    fn show(&self, shown: Shown) {
+        if self.shown.replace(shown) != shown {
+            self.changed.notify();
+        }
+    }
+
+    fn set_phase(&self, phase: Option<StreamPhase>) {
+        self.show(Shown {
+            phase,
+            ..self.shown.get()
+        });
+    }
+
     // -----------------------------------------------------------------------------------------
     // The connection
     // -----------------------------------------------------------------------------------------
@@ -152,10 +184,13 @@ impl LogStream {
         self.queue.borrow_mut().clear();
         self.overflow.set(0);
         self.shown_dropped_seen.set(0);
-        self.dropped.set(0);
-        self.unseen.set(0);
-        self.paused_at.set(None);
-        self.follow.set(true);
+        self.show(Shown {
+            dropped: 0,
+            unseen: 0,
+            paused_at: None,
+            follow: true,
+            ..self.shown.get()
+        });
         self.scroll_top.set(0);
         self.backoff.set(Backoff::default());
         *self.url.borrow_mut() = Some(url);
@@ -167,7 +202,7 @@ impl LogStream {
     pub fn stop(&self) {
         self.disconnect();
         if self.url.borrow().is_some() {
-            self.phase.set(Some(StreamPhase::Stopped));
+            self.set_phase(Some(StreamPhase::Stopped));
         }
     }
 
@@ -182,7 +217,7 @@ impl LogStream {
     pub fn close(&self) {
         self.disconnect();
         *self.url.borrow_mut() = None;
-        self.phase.set(None);
+        self.set_phase(None);
     }
 
     fn disconnect(&self) {
@@ -205,7 +240,7 @@ impl LogStream {
             self.take_queued(f64::INFINITY);
             self.buffer.borrow_mut().expect_replay();
         }
-        self.phase.set(Some(StreamPhase::Connecting { attempt }));
+        self.set_phase(Some(StreamPhase::Connecting { attempt }));
         let Ok(events) = EventSource::new(&url) else {
             return self.fail();
         };
@@ -259,7 +294,7 @@ impl LogStream {
         let mut backoff = self.backoff.get();
         backoff.reset();
         self.backoff.set(backoff);
-        self.phase.set(Some(StreamPhase::Live));
+        self.set_phase(Some(StreamPhase::Live));
     }
 
     /// The stream dropped, failed to open, or took too long: close it (the browser's own
@@ -272,8 +307,7 @@ impl LogStream {
         let mut backoff = self.backoff.get();
         let (delay_ms, attempt) = backoff.fail();
         self.backoff.set(backoff);
-        self.phase
-            .set(Some(StreamPhase::Reconnecting { delay_ms, attempt }));
+        self.set_phase(Some(StreamPhase::Reconnecting { delay_ms, attempt }));
         let me = self.me.clone();
         self.retry_timer.set(
             set_timeout_with_handle(
@@ -350,12 +384,18 @@ impl LogStream {
             let buffer = self.buffer.borrow();
             (buffer.dropped() + self.overflow.get(), buffer.total())
         };
-        if self.dropped.get_untracked() != dropped {
-            self.dropped.set(dropped);
-        }
-        match self.paused_at.get_untracked() {
-            Some(at) => self.unseen.set(total.saturating_sub(at)),
-            None => self.draw(),
+        let shown = self.shown.get();
+        let unseen = match shown.paused_at {
+            Some(at) => total.saturating_sub(at),
+            None => shown.unseen,
+        };
+        self.show(Shown {
+            dropped,
+            unseen,
+            ..shown
+        });
+        if shown.paused_at.is_none() {
+            self.draw();
         }
     }
 
@@ -373,7 +413,7 @@ impl LogStream {
         if self
             .buffer
             .borrow()
-            .shown_len(self.paused_at.get_untracked())
+            .shown_len(self.shown.get().paused_at)
             > 0
         {
             self.draw();
@@ -393,26 +433,29 @@ impl LogStream {
             dom.scroller.scroll_height(),
         );
         let previous = self.scroll_top.replace(top);
-        let following = self.follow.get_untracked();
-        let follows = follows_after_scroll(following, previous, top, at_bottom);
-        if follows != following {
-            self.follow.set(follows);
-        }
+        let shown = self.shown.get();
+        let follow = follows_after_scroll(shown.follow, previous, top, at_bottom);
+        self.show(Shown { follow, ..shown });
         self.draw();
     }
 
     /// Back to the newest line, following.
     pub fn jump_to_latest(&self) {
-        self.follow.set(true);
+        self.show(Shown {
+            follow: true,
+            ..self.shown.get()
+        });
         self.draw();
     }
 
     pub fn set_paused(&self, paused: bool) {
-        self.unseen.set(0);
-        if paused {
-            self.paused_at.set(Some(self.buffer.borrow().total()));
-        } else {
-            self.paused_at.set(None);
+        let paused_at = paused.then(|| self.buffer.borrow().total());
+        self.show(Shown {
+            unseen: 0,
+            paused_at,
+            ..self.shown.get()
+        });
+        if !paused {
             self.draw();
         }
     }
@@ -444,7 +487,8 @@ impl LogStream {
             return;
         };
         let buffer = self.buffer.borrow();
-        let following = self.follow.get_untracked();
+        let shown = self.shown.get();
+        let following = shown.follow;
         let shown_dropped = buffer.shown_dropped();
         let moved_up = shown_dropped.saturating_sub(self.shown_dropped_seen.replace(shown_dropped));
         let mut top = self.scroll_top.get();
@@ -452,7 +496,7 @@ impl LogStream {
             top = scroll_top_after_drop(top, moved_up);
             self.scroll_top.set(top);
         }
-        let len = buffer.shown_len(self.paused_at.get_untracked());
+        let len = buffer.shown_len(shown.paused_at);
         let window = lines_in_view(len, following, top, dom.scroller.client_height());
         let (start, end) = (window.start, window.end);
         let drawn = Drawn {
@@ -492,9 +536,10 @@ impl LogStream {
         } else if dom.scroller.scroll_top() != top {
             dom.scroller.set_scroll_top(top);
         }
-        if self.empty.get_untracked() != (len == 0) {
-            self.empty.set(len == 0);
-        }
+        self.show(Shown {
+            empty: len == 0,
+            ..shown
+        });
     }
 }
 
