@@ -23,14 +23,6 @@ pub fn add(parent: &Element, tag: &str, attrs: &[(&str, &str)], text: &str) -> E
     el
 }
 
-/// A new text node at the end of `parent`, for a text that changes beside elements (which
-/// `set_text` on the parent would remove).
-pub fn add_text(parent: &Element, text: &str) -> Node {
-    let node: Node = document().create_text_node(text).into();
-    let _ = parent.append_child(&node);
-    node
-}
-
 /// Sets (`Some`) or removes (`None`) an attribute, unless it already is so.
 pub fn set_attr(el: &Element, name: &str, value: Option<&str>) {
     if el.get_attribute(name).as_deref() != value {

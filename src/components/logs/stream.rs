@@ -410,12 +410,7 @@ impl LogStream {
         // Drawing reads the box's height, which forces a layout of the whole page; right after
         // the instance view is built (1,500 table rows for a big instance) that alone took
         // about 100 ms. With no lines there is nothing to draw yet: the first line draws.
-        if self
-            .buffer
-            .borrow()
-            .shown_len(self.shown.get().paused_at)
-            > 0
-        {
+        if self.buffer.borrow().shown_len(self.shown.get().paused_at) > 0 {
             self.draw();
         }
     }
