@@ -33,12 +33,10 @@ use web_sys::{Document, Element, EventSource, HtmlElement, MessageEvent};
 /// Time a frame may spend parsing queued lines before leaving the rest for the next frame.
 const FRAME_BUDGET_MS: f64 = 6.0;
 
-/// An open `EventSource` and its handlers; closing happens on drop.
+/// An open `EventSource` and its handler (one for its three events); closing happens on drop.
 struct Source {
     events: EventSource,
-    _on_open: Closure<dyn FnMut(web_sys::Event)>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    _on_event: Closure<dyn FnMut(web_sys::Event)>,
 }
 
 impl Drop for Source {
@@ -245,31 +243,25 @@ impl LogStream {
             return self.fail();
         };
         let me = self.me.clone();
-        let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            if let Some(me) = me.upgrade() {
+        let on_event = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let Some(me) = me.upgrade() else { return };
+            // Only a message is a `MessageEvent`; the type is not read (a string copied out of
+            // the browser) for each of thousands of lines.
+            if let Some(message) = event.dyn_ref::<MessageEvent>() {
+                me.received(message.data());
+            } else if event.type_() == "open" {
                 me.opened();
-            }
-        });
-        let me = self.me.clone();
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let Some(me) = me.upgrade() {
-                me.received(event.data());
-            }
-        });
-        let me = self.me.clone();
-        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            if let Some(me) = me.upgrade() {
+            } else {
                 me.fail();
             }
         });
-        events.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        events.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        events.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let callback = on_event.as_ref().unchecked_ref();
+        events.set_onopen(Some(callback));
+        events.set_onmessage(Some(callback));
+        events.set_onerror(Some(callback));
         *self.source.borrow_mut() = Some(Source {
             events,
-            _on_open: on_open,
-            _on_message: on_message,
-            _on_error: on_error,
+            _on_event: on_event,
         });
         // EventSource waits forever on a server that accepts and never answers.
         let me = self.me.clone();
@@ -332,15 +324,21 @@ impl LogStream {
                 self.overflow.set(self.overflow.get() + 1);
             }
         }
-        if !self.frame_requested.replace(true) {
-            let me = self.me.clone();
-            request_animation_frame(move || {
-                if let Some(me) = me.upgrade() {
-                    me.frame_requested.set(false);
-                    me.on_frame();
-                }
-            });
+        if !self.frame_requested.get() {
+            self.request_frame();
         }
+    }
+
+    /// The queue is taken at the next animation frame.
+    fn request_frame(&self) {
+        self.frame_requested.set(true);
+        let me = self.me.clone();
+        request_animation_frame(move || {
+            if let Some(me) = me.upgrade() {
+                me.frame_requested.set(false);
+                me.on_frame();
+            }
+        });
     }
 
     /// Parses queued events into the buffer until `budget_ms` has passed. True if any came.
@@ -368,14 +366,7 @@ impl LogStream {
         let took = self.take_queued(FRAME_BUDGET_MS);
         if !self.queue.borrow().is_empty() {
             // More than one frame's worth: the rest next frame.
-            self.frame_requested.set(true);
-            let me = self.me.clone();
-            request_animation_frame(move || {
-                if let Some(me) = me.upgrade() {
-                    me.frame_requested.set(false);
-                    me.on_frame();
-                }
-            });
+            self.request_frame();
         }
         if !took {
             return;
