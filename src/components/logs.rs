@@ -216,6 +216,7 @@ fn flag(on: bool) -> Option<&'static str> {
     on.then_some("")
 }
 
+/// An attribute that says `true` or `false`, such as `aria-pressed`.
 fn true_false(on: bool) -> Option<&'static str> {
     Some(if on { "true" } else { "false" })
 }
@@ -247,7 +248,7 @@ impl Parts {
         set_attr(&part(".logs-utc"), "title", Some(&title));
         let failed = part("[role=alert]");
         let scroller = part(".log-scroll");
-        // Divs are HTML elements, so the unchecked casts hold.
+        // Both are divs (a stand-in is an `<i>`): HTML elements, so the unchecked casts hold.
         stream.attach(Dom {
             scroller: scroller.clone(),
             sizer: part(".log-sizer").unchecked_into(),
@@ -462,5 +463,51 @@ impl Parts {
         };
         set_text(&self.empty, empty);
         set_attr(&self.jump, "hidden", flag(stream.follow));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MARKUP;
+    use instance_model::logs::{DEFAULT_TAIL, TAIL_CHOICES};
+
+    /// The markup's tail select offers the model's choices, in order, its default selected.
+    #[test]
+    fn the_markup_offers_the_tail_choices_with_the_default_selected() {
+        let expected: String = TAIL_CHOICES
+            .iter()
+            .map(|n| {
+                let selected = if *n == DEFAULT_TAIL {
+                    r#" selected="""#
+                } else {
+                    ""
+                };
+                format!(r#"<option value="{n}"{selected}>{n}</option>"#)
+            })
+            .collect();
+        let options = MARKUP
+            .split_once("<select")
+            .and_then(|(_, rest)| rest.split_once('>'))
+            .and_then(|(_, rest)| rest.split_once("</select>"))
+            .map(|(options, _)| options);
+        assert_eq!(options, Some(expected.as_str()));
+    }
+
+    /// Nothing a Content-Security-Policy without `'unsafe-inline'` would block: no style
+    /// attribute or element, no script, no `on…` handler attribute, no `javascript:` address.
+    #[test]
+    fn the_markup_has_no_inline_style_or_script() {
+        let markup = MARKUP.to_ascii_lowercase();
+        for banned in ["style", "<script", "javascript:"] {
+            assert!(!markup.contains(banned), "the markup holds {banned:?}");
+        }
+        let handler = markup.match_indices(" on").any(|(at, _)| {
+            let name: String = markup[at + 1..]
+                .chars()
+                .take_while(char::is_ascii_alphabetic)
+                .collect();
+            markup[at + 1 + name.len()..].starts_with('=')
+        });
+        assert!(!handler, "the markup holds an on… handler attribute");
     }
 }
