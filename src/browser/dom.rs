@@ -1,10 +1,10 @@
 //! The few DOM helpers behind the parts of the page drawn by hand rather than as reactive
-//! views (the confirmation dialog, the action bar), where a view cost the wasm far more than
+//! views (the confirmation dialog, the action bar, the logs panel), where a view cost the wasm far more than
 //! these few calls do. Text always goes in as text, never as HTML; attributes and
 //! texts are written only when they differ, so an unchanged refresh changes nothing.
 
 use leptos::prelude::document;
-use web_sys::Element;
+use web_sys::{Element, Node};
 
 /// A new `tag` element at the end of `parent`, with `attrs` and `text` (none when empty).
 /// (Should the browser refuse the tag name, which it does only for invalid ones, `parent`
@@ -33,8 +33,8 @@ pub fn set_attr(el: &Element, name: &str, value: Option<&str>) {
     }
 }
 
-/// Replaces the text of `el`, unless it already is `text`.
-pub fn set_text(el: &Element, text: &str) {
+/// Replaces the text of `el` (an element, or a text node), unless it already is `text`.
+pub fn set_text(el: &Node, text: &str) {
     if el.text_content().as_deref() != Some(text) {
         el.set_text_content(Some(text));
     }

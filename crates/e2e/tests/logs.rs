@@ -1,8 +1,9 @@
 //! Issue "live logs": the logs panel against the stand-in's log streams. Lines arrive live in
 //! both tabs; follow, pause, the filter and its highlight; ANSI colours never show as escape
 //! garbage; the 5,000-line cap under a 20,000-line burst; reconnect after a drop without
-//! repeats; the download's content; the messages when there is nothing to open; the stream
-//! stopping with the panel; and no log request ever carrying the key.
+//! repeats; the download's content, and a failed download's line and link; the messages when
+//! there is nothing to open; the toggle's state and the order of the controls; Stop and
+//! Reconnect; the stream stopping with the panel; and no log request ever carrying the key.
 
 use std::time::{Duration, Instant};
 
@@ -799,6 +800,117 @@ async fn the_number_of_past_lines_can_be_chosen() {
                 && asked.last().cloned().flatten().as_deref() == Some("follow=1&sse=1&timestamps=1&tail=100"),
             "the stream should first ask for 500 past lines, then for 100: {asked:?}"
         );
+    })
+    .await;
+}
+
+/// The Show logs button says whether the panel is open, in words and in `aria-expanded` (for
+/// the `logs-body` it controls), and the panel's controls come in one order for the keyboard.
+#[tokio::test]
+async fn the_toggle_says_whether_the_panel_is_open_and_the_controls_keep_their_order() {
+    run(Setup::default(), |t| async move {
+        put_logs_instance(&t, LOGS_ID, "plain", "plain", true);
+        load(&t, LOGS_ID).await;
+        let toggle = || async {
+            t.js("const b = document.querySelector('[data-testid=\"logs-toggle\"]'); \
+                  return [b.textContent, b.getAttribute('aria-expanded'), b.getAttribute('aria-controls'), \
+                          document.getElementById('logs-body').hidden];")
+                .await
+        };
+        let closed = json!(["Show logs", "false", "logs-body", true]);
+        check!(t, toggle().await == closed, "closed: [text, aria-expanded, aria-controls, body hidden] {}", toggle().await);
+        check!(t, !visible(&t, "logs-filter").await, "closed: no control of the panel shows");
+
+        t.click("logs-toggle").await;
+        wait_line_containing(&t, "system plain #299", Duration::from_secs(10)).await;
+        let open = json!(["Hide logs", "true", "logs-body", false]);
+        check!(t, toggle().await == open, "open: [text, aria-expanded, aria-controls, body hidden] {}", toggle().await);
+        // What takes focus, in document order (which is the Tab order: no tabindex above 0).
+        let order = t
+            .js("const all = [...document.querySelectorAll('.logs button, .logs input, .logs select, .logs a[href], .logs [tabindex]')]; \
+                 return [all.filter(e => e.offsetParent !== null && e.tabIndex >= 0).map(e => e.getAttribute('data-testid')), \
+                         all.some(e => e.tabIndex > 0)];")
+            .await;
+        let expected = json!([[
+            "logs-toggle", "logs-tab-system", "logs-tab-instance", "logs-stop", "logs-filter",
+            "logs-pause", "logs-tail", "logs-utc", "logs-download", "log-lines"
+        ], false]);
+        check!(t, order == expected, "the focusable controls in order, and whether any tabindex reorders them: {order}");
+
+        t.click("logs-toggle").await;
+        t.wait_js(
+            "the panel to close",
+            "return document.getElementById('logs-body').hidden;",
+            vec![],
+        )
+        .await;
+        check!(t, toggle().await == closed, "closed again: {}", toggle().await);
+    })
+    .await;
+}
+
+/// A download that fails says why in an alert, with a link to the log's own download address
+/// (the one the Download button fetched, here through the bundled server), opened in a new tab
+/// with no opener; the next stream clears it. Stop turns into Reconnect, which opens the stream
+/// again.
+#[tokio::test]
+async fn a_failed_download_says_why_and_links_the_log_address() {
+    run(Setup::default(), |t| async move {
+        open_logs(&t, "unavailable", "plain").await;
+        let alert = || async {
+            t.js("const a = document.querySelector('.logs [role=\"alert\"]'); const l = a.querySelector('a'); \
+                  return [a.hidden, a.textContent, l.getAttribute('href'), l.getAttribute('target'), l.getAttribute('rel')];")
+                .await
+        };
+        check!(t, alert().await[0] == json!(true), "no failure line before a download: {}", alert().await);
+        t.click("logs-download").await;
+        t.wait_js(
+            "the failed download to be said",
+            "return !document.querySelector('.logs [role=\"alert\"]').hidden;",
+            vec![],
+        )
+        .await;
+        let address = t.api.base_url().replacen("://", "/", 1);
+        let expected = json!([
+            false,
+            "Download failed: the log address answered 503. Open the log address (opens in a new tab)",
+            format!("/log-stream/{address}/logs/unavailable/system?timestamps=1"),
+            "_blank",
+            "noopener noreferrer"
+        ]);
+        let shown = alert().await;
+        check!(t, shown == expected, "the failure line [hidden, text, href, target, rel]: {shown}");
+
+        // Another tab opens another stream: the line goes.
+        t.click("logs-tab-instance").await;
+        wait_line_containing(&t, "instance plain #299", Duration::from_secs(10)).await;
+        check!(t, alert().await[0] == json!(true), "a new stream should clear the failure line: {}", alert().await);
+        let href = alert().await[2].clone();
+        check!(
+            t,
+            href == json!(format!("/log-stream/{address}/logs/plain/instance?timestamps=1")),
+            "the link should follow the tab: {href}"
+        );
+
+        wait_state(&t, "live", Duration::from_secs(5)).await;
+        check!(t, t.text("logs-stop").await == "Stop", "a live stream offers Stop");
+        t.click("logs-stop").await;
+        wait_state(&t, "stopped", Duration::from_secs(5)).await;
+        let label = t.text("logs-stop").await;
+        check!(t, label == "Reconnect", "a stopped stream offers Reconnect, says {label:?}");
+        let opens = || {
+            log_requests(&t)
+                .iter()
+                .filter(|r| r.path == "/logs/plain/instance" && r.query.as_deref() != Some("timestamps=1"))
+                .count()
+        };
+        let before = opens();
+        t.click("logs-stop").await;
+        wait_state(&t, "live", Duration::from_secs(10)).await;
+        check!(t, opens() == before + 1, "Reconnect should open the stream once more ({before} then {})", opens());
+        let label = t.text("logs-stop").await;
+        check!(t, label == "Stop", "reconnected, the button offers Stop again, says {label:?}");
+        assert_no_key_sent(&t);
     })
     .await;
 }

@@ -33,12 +33,10 @@ use web_sys::{Document, Element, EventSource, HtmlElement, MessageEvent};
 /// Time a frame may spend parsing queued lines before leaving the rest for the next frame.
 const FRAME_BUDGET_MS: f64 = 6.0;
 
-/// An open `EventSource` and its handlers; closing happens on drop.
+/// An open `EventSource` and its handler (one for its three events); closing happens on drop.
 struct Source {
     events: EventSource,
-    _on_open: Closure<dyn FnMut(web_sys::Event)>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    _on_event: Closure<dyn FnMut(web_sys::Event)>,
 }
 
 impl Drop for Source {
@@ -72,20 +70,29 @@ struct Drawn {
     look: u64,
 }
 
+/// What the panel shows of the stream (its status line, notices, buttons).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    /// `None` when no stream was asked for.
+    pub phase: Option<StreamPhase>,
+    /// Lines dropped to stay within the cap (queue overflow included).
+    pub dropped: u64,
+    /// Scroll pinned to the newest line.
+    pub follow: bool,
+    /// Rendering paused: the number of the first line not to show.
+    pub paused_at: Option<u64>,
+    /// Lines that arrived while paused.
+    pub unseen: u64,
+    /// Whether no line is shown (for the "no lines" text).
+    pub empty: bool,
+}
+
 /// The stream, its lines, and how they are shown. Lives as long as the panel.
 pub struct LogStream {
-    /// `None` when no stream was asked for.
-    pub phase: RwSignal<Option<StreamPhase>>,
-    /// Lines dropped to stay within the cap (queue overflow included).
-    pub dropped: RwSignal<u64>,
-    /// Scroll pinned to the newest line.
-    pub follow: RwSignal<bool>,
-    /// Rendering paused: the number of the first line not to show.
-    pub paused_at: RwSignal<Option<u64>>,
-    /// Lines that arrived while paused.
-    pub unseen: RwSignal<u64>,
-    /// Whether any line is shown (for the "no lines" text).
-    pub empty: RwSignal<bool>,
+    /// Plain values rather than a signal each: the panel redraws its parts from all of them at
+    /// once when `changed` is told, which costs the wasm less.
+    shown: Cell<Shown>,
+    changed: Trigger,
     buffer: RefCell<LogBuffer>,
     /// Event data as the browser gave it: turned into Rust strings only once a frame takes
     /// them, so lines a burst pushes past the cap are never converted at all.
@@ -109,14 +116,19 @@ pub struct LogStream {
 }
 
 impl LogStream {
-    pub fn new() -> Rc<LogStream> {
+    /// A stream with nothing asked for yet; `changed` is told whenever [`LogStream::shown`]
+    /// changes.
+    pub fn new(changed: Trigger) -> Rc<LogStream> {
         Rc::new_cyclic(|me| LogStream {
-            phase: RwSignal::new(None),
-            dropped: RwSignal::new(0),
-            follow: RwSignal::new(true),
-            paused_at: RwSignal::new(None),
-            unseen: RwSignal::new(0),
-            empty: RwSignal::new(true),
+            shown: Cell::new(Shown {
+                phase: None,
+                dropped: 0,
+                follow: true,
+                paused_at: None,
+                unseen: 0,
+                empty: true,
+            }),
+            changed,
             buffer: RefCell::new(LogBuffer::default()),
             queue: RefCell::new(VecDeque::new()),
             overflow: Cell::new(0),
@@ -136,6 +148,24 @@ impl LogStream {
         })
     }
 
+    pub fn shown(&self) -> Shown {
+        self.shown.get()
+    }
+
+    /// Keeps `shown`, telling the panel if it changed.
+    fn show(&self, shown: Shown) {
+        if self.shown.replace(shown) != shown {
+            self.changed.notify();
+        }
+    }
+
+    fn set_phase(&self, phase: Option<StreamPhase>) {
+        self.show(Shown {
+            phase,
+            ..self.shown.get()
+        });
+    }
+
     // -----------------------------------------------------------------------------------------
     // The connection
     // -----------------------------------------------------------------------------------------
@@ -152,10 +182,13 @@ impl LogStream {
         self.queue.borrow_mut().clear();
         self.overflow.set(0);
         self.shown_dropped_seen.set(0);
-        self.dropped.set(0);
-        self.unseen.set(0);
-        self.paused_at.set(None);
-        self.follow.set(true);
+        self.show(Shown {
+            dropped: 0,
+            unseen: 0,
+            paused_at: None,
+            follow: true,
+            ..self.shown.get()
+        });
         self.scroll_top.set(0);
         self.backoff.set(Backoff::default());
         *self.url.borrow_mut() = Some(url);
@@ -167,7 +200,7 @@ impl LogStream {
     pub fn stop(&self) {
         self.disconnect();
         if self.url.borrow().is_some() {
-            self.phase.set(Some(StreamPhase::Stopped));
+            self.set_phase(Some(StreamPhase::Stopped));
         }
     }
 
@@ -182,7 +215,7 @@ impl LogStream {
     pub fn close(&self) {
         self.disconnect();
         *self.url.borrow_mut() = None;
-        self.phase.set(None);
+        self.set_phase(None);
     }
 
     fn disconnect(&self) {
@@ -205,36 +238,30 @@ impl LogStream {
             self.take_queued(f64::INFINITY);
             self.buffer.borrow_mut().expect_replay();
         }
-        self.phase.set(Some(StreamPhase::Connecting { attempt }));
+        self.set_phase(Some(StreamPhase::Connecting { attempt }));
         let Ok(events) = EventSource::new(&url) else {
             return self.fail();
         };
         let me = self.me.clone();
-        let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            if let Some(me) = me.upgrade() {
+        let on_event = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let Some(me) = me.upgrade() else { return };
+            // Only a message is a `MessageEvent`; the type is not read (a string copied out of
+            // the browser) for each of thousands of lines.
+            if let Some(message) = event.dyn_ref::<MessageEvent>() {
+                me.received(message.data());
+            } else if event.type_() == "open" {
                 me.opened();
-            }
-        });
-        let me = self.me.clone();
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let Some(me) = me.upgrade() {
-                me.received(event.data());
-            }
-        });
-        let me = self.me.clone();
-        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            if let Some(me) = me.upgrade() {
+            } else {
                 me.fail();
             }
         });
-        events.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        events.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        events.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let callback = on_event.as_ref().unchecked_ref();
+        events.set_onopen(Some(callback));
+        events.set_onmessage(Some(callback));
+        events.set_onerror(Some(callback));
         *self.source.borrow_mut() = Some(Source {
             events,
-            _on_open: on_open,
-            _on_message: on_message,
-            _on_error: on_error,
+            _on_event: on_event,
         });
         // EventSource waits forever on a server that accepts and never answers.
         let me = self.me.clone();
@@ -259,7 +286,7 @@ impl LogStream {
         let mut backoff = self.backoff.get();
         backoff.reset();
         self.backoff.set(backoff);
-        self.phase.set(Some(StreamPhase::Live));
+        self.set_phase(Some(StreamPhase::Live));
     }
 
     /// The stream dropped, failed to open, or took too long: close it (the browser's own
@@ -272,8 +299,7 @@ impl LogStream {
         let mut backoff = self.backoff.get();
         let (delay_ms, attempt) = backoff.fail();
         self.backoff.set(backoff);
-        self.phase
-            .set(Some(StreamPhase::Reconnecting { delay_ms, attempt }));
+        self.set_phase(Some(StreamPhase::Reconnecting { delay_ms, attempt }));
         let me = self.me.clone();
         self.retry_timer.set(
             set_timeout_with_handle(
@@ -298,15 +324,21 @@ impl LogStream {
                 self.overflow.set(self.overflow.get() + 1);
             }
         }
-        if !self.frame_requested.replace(true) {
-            let me = self.me.clone();
-            request_animation_frame(move || {
-                if let Some(me) = me.upgrade() {
-                    me.frame_requested.set(false);
-                    me.on_frame();
-                }
-            });
+        if !self.frame_requested.get() {
+            self.request_frame();
         }
+    }
+
+    /// The queue is taken at the next animation frame.
+    fn request_frame(&self) {
+        self.frame_requested.set(true);
+        let me = self.me.clone();
+        request_animation_frame(move || {
+            if let Some(me) = me.upgrade() {
+                me.frame_requested.set(false);
+                me.on_frame();
+            }
+        });
     }
 
     /// Parses queued events into the buffer until `budget_ms` has passed. True if any came.
@@ -334,14 +366,7 @@ impl LogStream {
         let took = self.take_queued(FRAME_BUDGET_MS);
         if !self.queue.borrow().is_empty() {
             // More than one frame's worth: the rest next frame.
-            self.frame_requested.set(true);
-            let me = self.me.clone();
-            request_animation_frame(move || {
-                if let Some(me) = me.upgrade() {
-                    me.frame_requested.set(false);
-                    me.on_frame();
-                }
-            });
+            self.request_frame();
         }
         if !took {
             return;
@@ -350,12 +375,18 @@ impl LogStream {
             let buffer = self.buffer.borrow();
             (buffer.dropped() + self.overflow.get(), buffer.total())
         };
-        if self.dropped.get_untracked() != dropped {
-            self.dropped.set(dropped);
-        }
-        match self.paused_at.get_untracked() {
-            Some(at) => self.unseen.set(total.saturating_sub(at)),
-            None => self.draw(),
+        let shown = self.shown.get();
+        let unseen = match shown.paused_at {
+            Some(at) => total.saturating_sub(at),
+            None => shown.unseen,
+        };
+        self.show(Shown {
+            dropped,
+            unseen,
+            ..shown
+        });
+        if shown.paused_at.is_none() {
+            self.draw();
         }
     }
 
@@ -370,12 +401,7 @@ impl LogStream {
         // Drawing reads the box's height, which forces a layout of the whole page; right after
         // the instance view is built (1,500 table rows for a big instance) that alone took
         // about 100 ms. With no lines there is nothing to draw yet: the first line draws.
-        if self
-            .buffer
-            .borrow()
-            .shown_len(self.paused_at.get_untracked())
-            > 0
-        {
+        if self.buffer.borrow().shown_len(self.shown.get().paused_at) > 0 {
             self.draw();
         }
     }
@@ -393,26 +419,29 @@ impl LogStream {
             dom.scroller.scroll_height(),
         );
         let previous = self.scroll_top.replace(top);
-        let following = self.follow.get_untracked();
-        let follows = follows_after_scroll(following, previous, top, at_bottom);
-        if follows != following {
-            self.follow.set(follows);
-        }
+        let shown = self.shown.get();
+        let follow = follows_after_scroll(shown.follow, previous, top, at_bottom);
+        self.show(Shown { follow, ..shown });
         self.draw();
     }
 
     /// Back to the newest line, following.
     pub fn jump_to_latest(&self) {
-        self.follow.set(true);
+        self.show(Shown {
+            follow: true,
+            ..self.shown.get()
+        });
         self.draw();
     }
 
     pub fn set_paused(&self, paused: bool) {
-        self.unseen.set(0);
-        if paused {
-            self.paused_at.set(Some(self.buffer.borrow().total()));
-        } else {
-            self.paused_at.set(None);
+        let paused_at = paused.then(|| self.buffer.borrow().total());
+        self.show(Shown {
+            unseen: 0,
+            paused_at,
+            ..self.shown.get()
+        });
+        if !paused {
             self.draw();
         }
     }
@@ -444,7 +473,8 @@ impl LogStream {
             return;
         };
         let buffer = self.buffer.borrow();
-        let following = self.follow.get_untracked();
+        let shown = self.shown.get();
+        let following = shown.follow;
         let shown_dropped = buffer.shown_dropped();
         let moved_up = shown_dropped.saturating_sub(self.shown_dropped_seen.replace(shown_dropped));
         let mut top = self.scroll_top.get();
@@ -452,7 +482,7 @@ impl LogStream {
             top = scroll_top_after_drop(top, moved_up);
             self.scroll_top.set(top);
         }
-        let len = buffer.shown_len(self.paused_at.get_untracked());
+        let len = buffer.shown_len(shown.paused_at);
         let window = lines_in_view(len, following, top, dom.scroller.client_height());
         let (start, end) = (window.start, window.end);
         let drawn = Drawn {
@@ -492,9 +522,10 @@ impl LogStream {
         } else if dom.scroller.scroll_top() != top {
             dom.scroller.set_scroll_top(top);
         }
-        if self.empty.get_untracked() != (len == 0) {
-            self.empty.set(len == 0);
-        }
+        self.show(Shown {
+            empty: len == 0,
+            ..shown
+        });
     }
 }
 

@@ -42,7 +42,7 @@ impl Backoff {
 }
 
 /// Where a stream stands, for the status line.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StreamPhase {
     /// Opening (first try or a retry).
     Connecting { attempt: u32 },
