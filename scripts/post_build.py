@@ -4,7 +4,8 @@
 In Trunk's staging directory, in this order:
 1. the JS glue wasm-bindgen wrote is minified with terser (scripts/setup.sh installs it), and
    index.html's `integrity` for it is recomputed (58.7 KB to 27 KB raw, -2.2 KB gzipped);
-2. index.html's inline stylesheet is minified (scripts/minify_css.py, -1.5 KB gzipped);
+2. index.html's inline stylesheet is minified (scripts/minify_css.py, -1.5 KB gzipped), and
+   its HTML comments (notes for whoever reads the source) are taken out;
 3. scripts/csp-meta.py writes the hashes of the inline script and style into the CSP <meta>,
    so they are the hashes of the bytes the page carries.
 
@@ -14,6 +15,7 @@ import base64
 import glob
 import hashlib
 import os
+import re
 import subprocess
 import sys
 
@@ -62,6 +64,7 @@ def main() -> int:
     html = html.replace(old, sri(minified.stdout))
 
     html = minify_inline_styles(html)
+    html = re.sub(r"<!--.*?-->", "", html, flags=re.S)
     with open(index, "w", encoding="utf-8", newline="") as f:
         f.write(html)
     return subprocess.run([sys.executable, os.path.join(HERE, "csp-meta.py"), index]).returncode

@@ -1,6 +1,23 @@
 //! Mounts the app in place of the static start screen index.html draws while the wasm loads.
 
+use wasm_bindgen::JsCast;
+
 fn main() {
+    // index.html's `appShellPainted`: the drawn start screen's first paint recorded (see there).
+    let painted = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"appShellPainted".into()).ok())
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
+    match painted {
+        // wasm-bindgen's own spawner: Leptos's is not running before the app is mounted.
+        Some(painted) => wasm_bindgen_futures::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(painted).await;
+            start();
+        }),
+        None => start(),
+    }
+}
+
+fn start() {
     remove_static_shell();
     leptos::mount::mount_to_body(novita_instance_viewer::App);
 }

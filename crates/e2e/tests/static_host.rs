@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use e2e::{check, dist_dir, run, Setup, INSTANCE_PATH, TEST_API_KEY};
 use novita_viewer_server::security_headers::content_security_policy;
-use serde_json::json;
+use serde_json::{json, Value};
 
 const SUB_PATH: &str = "/some/sub/path/";
 const FULL_ID: &str = "7f3e2a9c1b4d5e60";
@@ -283,6 +283,45 @@ fetch('./', { cache: 'no-store' }).then(r => r.text()).then(html => {
         for pair in &pairs {
             check!(t, pair["app"].is_array() && pair["app"] == pair["shell"], "{} should sit where the app's does (x, y, width, height): app {} / index.html {}", pair["css"], pair["app"], pair["shell"]);
         }
+    })
+    .await;
+}
+
+/// The app swaps itself in only once the browser has recorded the drawn start screen's first
+/// paint as the largest paint, so its identical start screen, drawn a few milliseconds later on
+/// a fast load, is not taken for the first screen (`appShellPainted` in index.html). Checked
+/// where the browser reports largest paints (Chromium and Firefox; WebKit reports none, and
+/// there the app does not wait).
+#[tokio::test]
+async fn the_largest_paint_is_the_drawn_start_screen_not_the_apps_copy() {
+    run(Setup::default(), |t| async move {
+        t.open("/").await;
+        t.wait_for("load").await;
+        let seen = t
+            .client
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+const kinds = (window.PerformanceObserver && PerformanceObserver.supportedEntryTypes) || [];
+if (!kinds.includes('largest-contentful-paint')) return done({ reported: false });
+new PerformanceObserver(list => {
+  // The drawn screen is gone by now: its entries name no element (removed), the app's would.
+  done({ reported: true, entries: list.getEntries().map(e => e.element ? e.element.outerHTML.slice(0, 80) : null) });
+}).observe({ type: 'largest-contentful-paint', buffered: true });"#,
+                vec![],
+            )
+            .await
+            .expect("reading the page's largest paints");
+        if seen["reported"] == json!(false) {
+            check!(t, e2e::Engine::current() == e2e::Engine::Webkit, "only WebKit should report no largest paints: {seen}");
+            return;
+        }
+        let entries = seen["entries"].as_array().cloned().unwrap_or_default();
+        check!(t, !entries.is_empty(), "the page should have a largest paint: {seen}");
+        check!(
+            t,
+            entries.iter().all(Value::is_null),
+            "every largest paint should be the drawn start screen's (removed since), none the app's: {seen}"
+        );
     })
     .await;
 }
