@@ -39,3 +39,13 @@ pub fn set_text(el: &Node, text: &str) {
         el.set_text_content(Some(text));
     }
 }
+
+/// The element `css` selects in `root`, or (should markup and code ever disagree) a stand-in
+/// outside the page, so that nothing breaks.
+pub fn find(root: &Element, css: &str) -> Element {
+    root.query_selector(css)
+        .ok()
+        .flatten()
+        .or_else(|| document().create_element("i").ok())
+        .unwrap_or_else(|| root.clone())
+}

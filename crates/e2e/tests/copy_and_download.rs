@@ -197,3 +197,52 @@ async fn the_key_field_shows_its_value_only_when_asked() {
     })
     .await;
 }
+
+/// The overview's two copy buttons: the instance ID and the image, each as shown, each
+/// announced, and the button says it worked.
+#[tokio::test]
+async fn the_overview_copies_the_instance_id_and_the_image() {
+    run(Setup::default(), |t| async move {
+        loaded(&t).await;
+        let image = t
+            .js("return document.querySelector('.overview .facts .wide code').textContent;")
+            .await;
+        let image = image.as_str().unwrap_or_default().to_owned();
+        check!(
+            t,
+            !image.is_empty(),
+            "the full fixture should show an image"
+        );
+        click_copy_in(&t, ".overview .instance-id").await;
+        let flashed = t
+            .js("return document.querySelector('.overview .instance-id button.copy').textContent;")
+            .await;
+        check!(
+            t,
+            flashed == json!("Copied ✓"),
+            "the ID's copy button should say it worked, says {flashed}"
+        );
+        click_copy_in(&t, ".overview .facts .wide").await;
+        t.wait_js(
+            "both copies",
+            "return window.__copied.length === 2;",
+            vec![],
+        )
+        .await;
+        let got = copied(&t).await;
+        check!(
+            t,
+            got == [FULL_ID.to_string(), image.clone()],
+            "the ID, then the image {image:?}, should be copied; got {got:?}"
+        );
+        let said = t.announced().await;
+        for words in ["Copied instance ID.", "Copied image."] {
+            check!(
+                t,
+                said.iter().any(|a| a == words),
+                "{words:?} should be announced, the live region said {said:?}"
+            );
+        }
+    })
+    .await;
+}
