@@ -3,35 +3,18 @@
 //! a secret is never in the page until its Show button is pressed (the row holds the mask; the
 //! value is read from the instance when shown or copied).
 
-use super::copy::{copy_button, copy_text, flash_copied};
+use super::copy::{copy_text, flash_copied};
 use super::long_table::{add, closest, el, fingerprint, row, set, DrawRows, LongTable, RowClick};
+use super::secret::{secret, toggle};
 use crate::state::AppState;
 use instance_model::instance::EnvVar;
-use instance_model::secrets::{is_secret_env, mask};
+use instance_model::secrets::is_secret_env;
 use instance_model::Instance;
 use leptos::prelude::*;
 use std::sync::Arc;
 use web_sys::Element;
 
 const HEADINGS: &[&str] = &["Name", "Value"];
-
-/// The masked value, a Show button and a copy button, as the `Secret` component draws them.
-fn secret(e: &EnvVar) -> Option<Element> {
-    if e.value.is_empty() {
-        return el("span", "muted", "—");
-    }
-    let span = el("span", "secret", "")?;
-    let value = el("code", "secret-value", &mask(&e.value))?;
-    set(&value, "data-revealed", "false");
-    add(&span, Some(value));
-    let reveal = el("button", "reveal", "Show")?;
-    set(&reveal, "type", "button");
-    set(&reveal, "aria-pressed", "false");
-    set(&reveal, "aria-label", &format!("Show value of {}", e.key));
-    add(&span, Some(reveal));
-    add(&span, copy_button(&format!("value of {}", e.key)));
-    Some(span)
-}
 
 fn env_row(pos: usize, e: &EnvVar) -> Option<Element> {
     let is_secret = is_secret_env(&e.key, &e.value);
@@ -45,32 +28,13 @@ fn env_row(pos: usize, e: &EnvVar) -> Option<Element> {
     add(
         &value,
         if is_secret {
-            secret(e)
+            secret(&e.value, &format!("value of {}", e.key))
         } else {
             el("code", "wrap", &e.value)
         },
     );
     add(&tr, Some(value));
     Some(tr)
-}
-
-/// Show / Hide: the value, or its mask again.
-fn toggle(button: &Element, e: &EnvVar) {
-    let shown = button.get_attribute("aria-pressed").as_deref() != Some("true");
-    let code = button
-        .parent_element()
-        .and_then(|p| p.query_selector("code.secret-value").ok().flatten());
-    if let Some(code) = code {
-        let text = if shown {
-            e.value.clone()
-        } else {
-            mask(&e.value)
-        };
-        code.set_text_content(Some(&text));
-        set(&code, "data-revealed", if shown { "true" } else { "false" });
-    }
-    set(button, "aria-pressed", if shown { "true" } else { "false" });
-    button.set_text_content(Some(if shown { "Hide" } else { "Show" }));
 }
 
 #[component]
@@ -97,7 +61,7 @@ pub fn Envs(instance: Memo<Instance>) -> impl IntoView {
                 return;
             };
             if button.class_list().contains("reveal") {
-                toggle(&button, e);
+                toggle(&button, &e.value);
             } else if button.class_list().contains("copy") {
                 copy_text(state, e.value.clone(), format!("value of {}", e.key));
                 flash_copied(&button);

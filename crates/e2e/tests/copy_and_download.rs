@@ -246,3 +246,67 @@ async fn the_overview_copies_the_instance_id_and_the_image() {
     })
     .await;
 }
+
+/// Connect's passwords: masked until Show, shown and hidden again by the same button, and
+/// copied whole without being shown.
+#[tokio::test]
+async fn connect_passwords_show_hide_and_copy_without_showing() {
+    const SSH_PASSWORD: &str = "Xk29vLq7pZ";
+    const TERMINAL_PASSWORD: &str = "wT8mQ2rN5s";
+    // The fact whose term is arguments[0]: its shown value, and its Show button's state.
+    const FACT: &str = "const div = [...document.querySelectorAll('.connect dl > div')]
+          .find(d => d.querySelector('dt').textContent === arguments[0]);
+        const b = div.querySelector('button.reveal');
+        return [div.querySelector('code.secret-value').textContent, b.getAttribute('aria-pressed'), b.textContent];";
+    run(Setup::default(), |t| async move {
+        loaded(&t).await;
+        let fact = |term: &'static str| t.js_with(FACT, vec![json!(term)]);
+        let before = fact("SSH password").await;
+        check!(
+            t,
+            before[0]
+                .as_str()
+                .is_some_and(|v| !v.contains(SSH_PASSWORD))
+                && before[1] == json!("false"),
+            "the SSH password should start masked: {before}"
+        );
+        t.js("document.querySelectorAll('.connect button.reveal')[1].click(); return true;")
+            .await;
+        let shown = fact("SSH password").await;
+        check!(
+            t,
+            shown == json!([SSH_PASSWORD, "true", "Hide"]),
+            "Show should show the SSH password and become Hide: {shown}"
+        );
+        t.js("document.querySelectorAll('.connect button.reveal')[1].click(); return true;")
+            .await;
+        let hidden = fact("SSH password").await;
+        check!(t, hidden == before, "Hide should mask it again: {hidden}");
+
+        click_copy_in(&t, ".connect dl > div:nth-child(2)").await;
+        t.wait_js("the copy", "return window.__copied.length === 1;", vec![])
+            .await;
+        let got = copied(&t).await;
+        check!(
+            t,
+            got == [TERMINAL_PASSWORD.to_string()],
+            "the web terminal password should copy whole: got {} value(s)",
+            got.len()
+        );
+        let still = fact("Web terminal password").await;
+        check!(
+            t,
+            still[0]
+                .as_str()
+                .is_some_and(|v| !v.contains(TERMINAL_PASSWORD)),
+            "copying should not show it"
+        );
+        let said = t.announced().await;
+        check!(
+            t,
+            said.iter().any(|a| a == "Copied web terminal password."),
+            "the copy should be announced: {said:?}"
+        );
+    })
+    .await;
+}
