@@ -5,7 +5,6 @@ use crate::state::AppState;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
-use wasm_bindgen::JsCast;
 
 /// Writes `text` to the clipboard and announces the result in words.
 pub fn copy_text(state: AppState, text: String, what: String) {
@@ -35,25 +34,8 @@ pub fn flash_copied(button: &web_sys::Element) {
     );
 }
 
-/// A small "Copy" button. `what` names the thing for the announcement and the button's label.
-#[component]
-pub fn CopyButton(#[prop(into)] text: Signal<String>, #[prop(into)] what: String) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let label = format!("Copy {what}");
-    let on_click = move |ev: leptos::ev::MouseEvent| {
-        copy_text(state, text.get_untracked(), what.clone());
-        if let Some(button) = ev.current_target().and_then(|t| t.dyn_into().ok()) {
-            flash_copied(&button);
-        }
-    };
-    view! {
-        <button type="button" class="copy" title=label.clone() aria-label=label on:click=on_click>
-            "Copy"
-        </button>
-    }
-}
-
-/// The same button, drawn by hand in a long table (whose body handles its clicks).
+/// A small "Copy" button, drawn by hand (whoever draws it handles its clicks). `what` names
+/// the thing for its label.
 pub fn copy_button(what: &str) -> Option<web_sys::Element> {
     let label = format!("Copy {what}");
     let button = el("button", "copy", "Copy")?;

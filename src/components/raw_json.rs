@@ -3,13 +3,16 @@
 //! and downloaded, until the user presses "Reveal secrets"; from then on all three are the
 //! original, byte for byte. One switch for all three, so what is copied is what is on screen.
 
-use super::copy::CopyButton;
+use super::copy::{copy_text, flash_copied};
+use super::long_table::closest;
+use crate::browser::dom::{find, set_attr, set_text};
 use crate::browser::save_file::save_text;
 use crate::state::AppState;
 use instance_model::format::file_stem;
 use instance_model::secrets::mask_json;
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::Element;
 
 /// Pretty-prints with the browser's own JSON (keeps the API's key order, costs no wasm);
 /// a body that is not JSON is shown as received.
@@ -24,6 +27,20 @@ fn pretty(raw: &str) -> String {
         .unwrap_or_else(|| raw.to_string())
 }
 
+/// The fixed parts; the buttons' words and states, and the body, are written by one effect.
+const MARKUP: &str = concat!(
+    r#"<div class="actions">"#,
+    r#"<button type="button" data-testid="raw-json" aria-controls="raw-json-body"></button>"#,
+    r#"<button type="button" data-testid="raw-json-reveal" "#,
+    r#"title="Secrets are masked in the raw JSON, its copy and its download until revealed"></button>"#,
+    r#"<button type="button" class="copy" title="Copy raw JSON" aria-label="Copy raw JSON">Copy</button>"#,
+    r#"<button type="button">Download</button></div>"#,
+    r#"<pre id="raw-json-body" class="raw" tabindex="0"></pre>"#,
+);
+
+/// Drawn by hand: the fixed markup once, then one effect writing what changes, only where it
+/// differs, and one click handler for the four buttons (as a reactive view it cost the wasm
+/// more, README, Size). The body is pretty-printed only while shown.
 #[component]
 pub fn RawJson(raw: Memo<String>, #[prop(into)] instance_id: Signal<String>) -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -38,32 +55,67 @@ pub fn RawJson(raw: Memo<String>, #[prop(into)] instance_id: Signal<String>) -> 
             mask_json(&raw.get()).map(|m| m.text).unwrap_or_default()
         }
     };
-    view! {
-        <div class="raw-json">
-            <div class="actions">
-                <button type="button" data-testid="raw-json" aria-expanded=move || open.get().to_string()
-                    aria-controls="raw-json-body" on:click=move |_| open.update(|o| *o = !*o)>
-                    {move || if open.get() { "Hide raw JSON" } else { "Show raw JSON" }}
-                </button>
-                <button type="button" data-testid="raw-json-reveal" aria-pressed=move || revealed.get().to_string()
-                    title="Secrets are masked in the raw JSON, its copy and its download until revealed"
-                    on:click=move |_| revealed.update(|r| *r = !*r)>
-                    {move || if revealed.get() { "Mask secrets" } else { "Reveal secrets" }}
-                </button>
-                <CopyButton text=Signal::derive(text) what="raw JSON" />
-                <button type="button" on:click=move |_| {
-                    let name = format!("instance-{}.json", file_stem(&instance_id.get_untracked()));
-                    if save_text(&text(), "application/json", &name).is_err() {
-                        state.announce("The browser refused to save the file.");
-                    }
-                }>
-                    "Download"
-                </button>
-            </div>
-            // Pretty-printed only while shown.
-            <pre id="raw-json-body" class="raw" tabindex="0" hidden=move || !open.get()>
-                {move || open.get().then(|| pretty(&text()))}
-            </pre>
-        </div>
-    }
+    let root = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let Some(root) = root.get() else { return };
+        if root.child_element_count() == 0 {
+            root.set_inner_html(MARKUP);
+        }
+        let (open, revealed) = (open.get(), revealed.get());
+        let toggle = find(&root, "[data-testid=raw-json]");
+        set_attr(
+            &toggle,
+            "aria-expanded",
+            Some(if open { "true" } else { "false" }),
+        );
+        set_text(
+            &toggle,
+            if open {
+                "Hide raw JSON"
+            } else {
+                "Show raw JSON"
+            },
+        );
+        let reveal = find(&root, "[data-testid=raw-json-reveal]");
+        set_attr(
+            &reveal,
+            "aria-pressed",
+            Some(if revealed { "true" } else { "false" }),
+        );
+        set_text(
+            &reveal,
+            if revealed {
+                "Mask secrets"
+            } else {
+                "Reveal secrets"
+            },
+        );
+        let body = find(&root, "pre");
+        set_attr(&body, "hidden", (!open).then_some(""));
+        set_text(&body, &if open { pretty(&text()) } else { String::new() });
+    });
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(button) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|t| closest(&t, "button"))
+        else {
+            return;
+        };
+        match button.get_attribute("data-testid").as_deref() {
+            Some("raw-json") => open.update(|o| *o = !*o),
+            Some("raw-json-reveal") => revealed.update(|r| *r = !*r),
+            _ if button.class_list().contains("copy") => {
+                copy_text(state, untrack(text), "raw JSON".to_string());
+                flash_copied(&button);
+            }
+            _ => {
+                let name = format!("instance-{}.json", file_stem(&instance_id.get_untracked()));
+                if save_text(&untrack(text), "application/json", &name).is_err() {
+                    state.announce("The browser refused to save the file.");
+                }
+            }
+        }
+    };
+    view! { <div class="raw-json" node_ref=root on:click=on_click></div> }
 }
