@@ -1,10 +1,31 @@
 //! The few DOM helpers behind the parts of the page drawn by hand rather than as reactive
-//! views (the confirmation dialog, the action bar, the logs panel), where a view cost the wasm far more than
-//! these few calls do. Text always goes in as text, never as HTML; attributes and
-//! texts are written only when they differ, so an unchanged refresh changes nothing.
+//! views (the confirmation dialog, the action bars, the logs panel, the fleet screen), where a
+//! view cost the wasm far more than these few calls do. Text always goes in as text, never as
+//! HTML; attributes and texts are written only when they differ, so an unchanged refresh
+//! changes nothing.
 
 use leptos::prelude::document;
 use web_sys::{Element, Node};
+
+/// The element under `root` that `css` selects, or (should the markup and the code ever
+/// disagree) a stand-in outside the page, so that nothing breaks.
+pub fn find(root: &Element, css: &str) -> Element {
+    root.query_selector(css)
+        .ok()
+        .flatten()
+        .or_else(|| document().create_element("i").ok())
+        .unwrap_or_else(|| root.clone())
+}
+
+/// An attribute that is there (as `""`) or not, such as `hidden`.
+pub fn flag(on: bool) -> Option<&'static str> {
+    on.then_some("")
+}
+
+/// An attribute that says `true` or `false`, such as `aria-pressed`.
+pub fn true_false(on: bool) -> Option<&'static str> {
+    Some(if on { "true" } else { "false" })
+}
 
 /// A new `tag` element at the end of `parent`, with `attrs` and `text` (none when empty).
 /// (Should the browser refuse the tag name, which it does only for invalid ones, `parent`
@@ -37,5 +58,18 @@ pub fn set_attr(el: &Element, name: &str, value: Option<&str>) {
 pub fn set_text(el: &Node, text: &str) {
     if el.text_content().as_deref() != Some(text) {
         el.set_text_content(Some(text));
+    }
+}
+
+/// Puts `el` just after `anchor` (`on`) or takes it out of the page, unless it already is so:
+/// for a part that is in the page only while it applies.
+pub fn place_after(anchor: &Element, el: &Element, on: bool) {
+    if on == el.parent_node().is_some() {
+        return;
+    }
+    if on {
+        let _ = anchor.after_with_node_1(el);
+    } else {
+        el.remove();
     }
 }

@@ -15,7 +15,7 @@
 
 mod stream;
 
-use crate::browser::dom::{set_attr, set_text};
+use crate::browser::dom::{find, flag, set_attr, set_text, true_false};
 use crate::state::AppState;
 use instance_model::format::thousands;
 use instance_model::logs::{
@@ -200,26 +200,6 @@ const MARKUP: &str = concat!(
     r#"<button class="logs-jump" type="button" data-testid="logs-jump">↓ Jump to latest</button>"#,
     r#"</div></div></div>"#,
 );
-
-/// The element of the panel `css` selects, or (should the markup and the code ever disagree)
-/// a stand-in outside the page, so that nothing breaks.
-fn find(root: &Element, css: &str) -> Element {
-    root.query_selector(css)
-        .ok()
-        .flatten()
-        .or_else(|| document().create_element("i").ok())
-        .unwrap_or_else(|| root.clone())
-}
-
-/// An attribute that is there (as `""`) or not, such as `hidden`.
-fn flag(on: bool) -> Option<&'static str> {
-    on.then_some("")
-}
-
-/// An attribute that says `true` or `false`, such as `aria-pressed`.
-fn true_false(on: bool) -> Option<&'static str> {
-    Some(if on { "true" } else { "false" })
-}
 
 impl Parts {
     /// Draws the panel into `root`, closed, and hands the stream its scroll box.
