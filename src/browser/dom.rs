@@ -68,7 +68,9 @@ pub fn place_after(anchor: &Element, el: &Element, on: bool) {
         return;
     }
     if on {
-        let _ = anchor.after_with_node_1(el);
+        if let Some(parent) = anchor.parent_node() {
+            let _ = parent.insert_before(el, anchor.next_sibling().as_ref());
+        }
     } else {
         el.remove();
     }

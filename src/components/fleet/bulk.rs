@@ -9,7 +9,7 @@
 //! which also takes its buttons' clicks (see `fleet/mod.rs`), as the instance view's action
 //! bar is (see `instance/actions.rs`): far less wasm than a reactive view.
 
-use crate::browser::dom::{add, set_attr, set_text};
+use crate::browser::dom::{find, set_attr, set_text};
 use crate::state::AppState;
 use instance_model::actions::{bulk_unavailable, skip_reason, Action};
 use web_sys::Element;
@@ -23,12 +23,24 @@ pub fn pressed(hook: &str) -> Option<Action> {
     BULK.into_iter().find(|a| a.as_str() == action)
 }
 
+/// The bar's fixed markup: a button for each action of [`BULK`], in its order, and a line for
+/// the reason each is off. `actions`: the dialog gives focus back to the count line once the
+/// buttons are off.
+const MARKUP: &str = concat!(
+    r#"<div class="actions fleet-bulk" role="group" aria-label="Act on the selected instances">"#,
+    r#"<div class="action-buttons"><span class="muted" role="status" tabindex="-1"></span>"#,
+    r#"<button type="button" data-testid="fleet-action-start"></button>"#,
+    r#"<button type="button" data-testid="fleet-action-stop"></button></div>"#,
+    r#"<ul class="action-reasons"><li hidden=""></li><li hidden=""></li></ul></div>"#,
+);
+
 /// The bar's elements (taken out of the page with it).
 pub struct Bar {
     root: Element,
     count: Element,
-    buttons: Vec<Element>,
-    reasons: Vec<Element>,
+    /// In [`BULK`] order, as their reasons.
+    buttons: [Element; 2],
+    reasons: [Element; 2],
 }
 
 impl Drop for Bar {
@@ -39,46 +51,17 @@ impl Drop for Bar {
 
 impl Bar {
     pub fn new(slot: &Element) -> Bar {
-        // `actions`: the dialog gives focus back to the count line once the buttons are off.
-        let root = add(
-            slot,
-            "div",
-            &[
-                ("class", "actions fleet-bulk"),
-                ("role", "group"),
-                ("aria-label", "Act on the selected instances"),
-            ],
-            "",
-        );
-        let row = add(&root, "div", &[("class", "action-buttons")], "");
-        let count = add(
-            &row,
-            "span",
-            &[("class", "muted"), ("role", "status"), ("tabindex", "-1")],
-            "",
-        );
-        let buttons = BULK
-            .iter()
-            .map(|a| {
-                let hook = format!("fleet-action-{}", a.as_str());
-                add(
-                    &row,
-                    "button",
-                    &[("type", "button"), ("data-testid", &hook)],
-                    "",
-                )
-            })
-            .collect();
-        let list = add(&root, "ul", &[("class", "action-reasons")], "");
-        let reasons = BULK
-            .iter()
-            .map(|_| add(&list, "li", &[("hidden", "")], ""))
-            .collect();
+        let _ = slot.insert_adjacent_html("beforeend", MARKUP);
+        let root = find(slot, ".fleet-bulk");
+        let part = |css: &str| find(&root, css);
         Bar {
+            count: part("[role=status]"),
+            buttons: [
+                part("[data-testid=fleet-action-start]"),
+                part("[data-testid=fleet-action-stop]"),
+            ],
+            reasons: [part("li"), part("li + li")],
             root,
-            count,
-            buttons,
-            reasons,
         }
     }
 
