@@ -98,7 +98,9 @@ pub fn FleetScreen(demo: bool) -> impl IntoView {
         phase,
         shown,
         tally,
-        minute: Memo::new(move |_| (state.now_ms() / 60_000.0) as i64),
+        // A usize, as other memos of the app are: a memo of a type of its own would bring the
+        // wasm its own copy of the memo's code (386 bytes as an i64).
+        minute: Memo::new(move |_| (state.now_ms() / 60_000.0) as usize),
         viewport: Viewport::new(fleet.scroll_top()),
     };
     let root = NodeRef::<leptos::html::Section>::new();
@@ -139,7 +141,7 @@ struct Reads {
     phase: Memo<Phase>,
     shown: Memo<Rows>,
     tally: Memo<Tally>,
-    minute: Memo<i64>,
+    minute: Memo<usize>,
     viewport: Viewport,
 }
 

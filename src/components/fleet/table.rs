@@ -246,7 +246,7 @@ pub struct Table {
     demo: bool,
     shown: Memo<Rows>,
     /// The clock, by the minute (for the idle flags' words).
-    minute: Memo<i64>,
+    minute: Memo<usize>,
     /// The time the expiry column counts from.
     now_secs: i64,
     viewport: Viewport,
@@ -269,7 +269,7 @@ impl Table {
         state: AppState,
         demo: bool,
         shown: Memo<Rows>,
-        minute: Memo<i64>,
+        minute: Memo<usize>,
         viewport: Viewport,
     ) -> Table {
         let scroller = find(root, ".long-table");
@@ -346,7 +346,7 @@ impl Table {
         let window = self.viewport.window(len);
         let watch_list = (state.pinned(), state.linked());
         let is_watched = |id: &str| watch_list.0.iter().chain(&watch_list.1).any(|x| x == id);
-        let now = self.minute.get() * 60;
+        let now = self.minute.get() as i64 * 60;
         // Rows can be selected for bulk actions only where actions exist, and not in the demo.
         let selectable = !demo && state.actions_allowed();
         self.shown.with(|r| {
