@@ -273,20 +273,25 @@ impl Parts {
             _ => "",
         };
         set_text(&self.status, status);
-        set_attr(&self.status, "data-loading", true_false(phase == Phase::Loading));
+        set_attr(
+            &self.status,
+            "data-loading",
+            true_false(phase == Phase::Loading),
+        );
         place_after(&self.status, &self.empty, has_data && tally.total == 0);
         set_attr(&self.body, "hidden", flag(!has_data || tally.total == 0));
 
         let shown = self.reads.shown.with(|r| r.0.len());
         self.summary.show(state, &tally, shown);
-        let mut bulk = self.bulk.borrow_mut();
-        if demo || !state.actions_allowed() {
-            *bulk = None;
-        } else {
-            bulk.get_or_insert_with(|| bulk::Bar::new(&self.bulk_slot))
-                .show(state);
+        // Only this effect borrows the bar, and never while it runs already.
+        if let Ok(mut bulk) = self.bulk.try_borrow_mut() {
+            if demo || !state.actions_allowed() {
+                *bulk = None;
+            } else {
+                bulk.get_or_insert_with(|| bulk::Bar::new(&self.bulk_slot))
+                    .show(state);
+            }
         }
-        drop(bulk);
         self.table.show();
     }
 

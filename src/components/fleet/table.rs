@@ -303,9 +303,7 @@ impl Table {
 
     /// The box was scrolled.
     pub fn scrolled(&self) {
-        self.state
-            .fleet()
-            .remember_scroll(self.viewport.scrolled());
+        self.state.fleet().remember_scroll(self.viewport.scrolled());
     }
 
     /// Scrolls row `pos` into sight and gives its link the focus (once it is drawn).
@@ -379,7 +377,9 @@ impl Table {
                     (window.start + k, identity ^ fingerprint(&shows))
                 })
                 .collect();
-            if let Some(d) = self.drawn.borrow_mut().as_mut() {
+            // Only this effect borrows the rows, and never while it runs already.
+            let mut drawn = self.drawn.try_borrow_mut();
+            if let Some(d) = drawn.as_deref_mut().ok().and_then(Option::as_mut) {
                 d.draw(window, &keys, &mut |k| {
                     fleet_row(
                         window.start + k,
