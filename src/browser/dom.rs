@@ -75,3 +75,26 @@ pub fn place_after(anchor: &Element, el: &Element, on: bool) {
         el.remove();
     }
 }
+
+/// Checks for markup drawn by hand (a part's fixed markup): what in `markup` a
+/// Content-Security-Policy without `'unsafe-inline'` would block, if anything (a style
+/// attribute or element, a script, an `on…` handler attribute, a `javascript:` address).
+#[cfg(test)]
+pub fn blocked_inline(markup: &str) -> Option<String> {
+    let markup = markup.to_ascii_lowercase();
+    if let Some(banned) = ["style", "<script", "javascript:"]
+        .into_iter()
+        .find(|banned| markup.contains(banned))
+    {
+        return Some(banned.to_string());
+    }
+    markup.match_indices(" on").find_map(|(at, _)| {
+        let name: String = markup[at + 1..]
+            .chars()
+            .take_while(char::is_ascii_alphabetic)
+            .collect();
+        markup[at + 1 + name.len()..]
+            .starts_with('=')
+            .then_some(name)
+    })
+}

@@ -473,21 +473,9 @@ mod tests {
         assert_eq!(options, Some(expected.as_str()));
     }
 
-    /// Nothing a Content-Security-Policy without `'unsafe-inline'` would block: no style
-    /// attribute or element, no script, no `on…` handler attribute, no `javascript:` address.
+    /// Nothing a Content-Security-Policy without `'unsafe-inline'` would block.
     #[test]
     fn the_markup_has_no_inline_style_or_script() {
-        let markup = MARKUP.to_ascii_lowercase();
-        for banned in ["style", "<script", "javascript:"] {
-            assert!(!markup.contains(banned), "the markup holds {banned:?}");
-        }
-        let handler = markup.match_indices(" on").any(|(at, _)| {
-            let name: String = markup[at + 1..]
-                .chars()
-                .take_while(char::is_ascii_alphabetic)
-                .collect();
-            markup[at + 1 + name.len()..].starts_with('=')
-        });
-        assert!(!handler, "the markup holds an on… handler attribute");
+        assert_eq!(crate::browser::dom::blocked_inline(MARKUP), None);
     }
 }

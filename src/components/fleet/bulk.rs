@@ -26,7 +26,7 @@ pub fn pressed(hook: &str) -> Option<Action> {
 /// The bar's fixed markup: a button for each action of [`BULK`], in its order, and a line for
 /// the reason each is off. `actions`: the dialog gives focus back to the count line once the
 /// buttons are off.
-const MARKUP: &str = concat!(
+pub const MARKUP: &str = concat!(
     r#"<div class="actions fleet-bulk" role="group" aria-label="Act on the selected instances">"#,
     r#"<div class="action-buttons"><span class="muted" role="status" tabindex="-1"></span>"#,
     r#"<button type="button" data-testid="fleet-action-start"></button>"#,

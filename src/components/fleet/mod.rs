@@ -323,3 +323,79 @@ impl Parts {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{bulk, summary, table, MARKUP};
+    use crate::browser::dom::blocked_inline;
+    use instance_model::actions::Action;
+    use instance_model::fleet::{tone_word, Column, IDLE_FILTER, SUMMARY_TONES};
+
+    /// The summary offers a filter per tone of the model, in its order and with its word, then
+    /// the idle filter.
+    #[test]
+    fn the_summary_markup_has_the_model_s_tones_in_order_then_idle() {
+        let button = |tone: &str, title: &str, word: &str| {
+            format!(
+                r#"<button type="button" class="filter" data-testid="fleet-filter" data-tone="{tone}"{title} aria-pressed="false"><strong>0</strong> {word}</button>"#
+            )
+        };
+        let mut expected: String = SUMMARY_TONES
+            .iter()
+            .map(|t| button(t.as_str(), "", tone_word(*t)))
+            .collect();
+        expected += &button(
+            IDLE_FILTER,
+            r#" title="Running instances whose GPUs have sat idle (still billed)""#,
+            "idle",
+        );
+        let filters = summary::MARKUP
+            .split_once(r#"aria-label="Show only one status">"#)
+            .and_then(|(_, rest)| rest.split_once("</span>"))
+            .map(|(filters, _)| filters);
+        assert_eq!(filters, Some(expected.as_str()));
+    }
+
+    /// The table has a sort button per column of the model, in its order and with its label,
+    /// then the watch list's heading.
+    #[test]
+    fn the_table_markup_has_the_model_s_columns_in_order() {
+        let mut expected: String = Column::ALL
+            .iter()
+            .map(|c| {
+                format!(
+                    r#"<th scope="col" aria-sort="none"><button type="button" data-testid="fleet-sort" data-column="{}">{}</button></th>"#,
+                    c.as_str(),
+                    c.label()
+                )
+            })
+            .collect();
+        expected += r#"<th scope="col"><span class="sr-only">Watch list</span></th>"#;
+        let headings = table::MARKUP
+            .split_once(r#"<tr aria-rowindex="1">"#)
+            .and_then(|(_, rest)| rest.split_once("</tr>"))
+            .map(|(headings, _)| headings);
+        assert_eq!(headings, Some(expected.as_str()));
+    }
+
+    /// The bulk bar's buttons are Start then Stop, the actions its clicks are read as.
+    #[test]
+    fn the_bulk_markup_has_start_then_stop() {
+        let hooks: Vec<&str> = bulk::MARKUP
+            .split(r#"data-testid=""#)
+            .skip(1)
+            .filter_map(|rest| rest.split_once('"').map(|(hook, _)| hook))
+            .collect();
+        assert_eq!(hooks, ["fleet-action-start", "fleet-action-stop"]);
+        let actions: Vec<Option<Action>> = hooks.iter().map(|h| bulk::pressed(h)).collect();
+        assert_eq!(actions, [Some(Action::Start), Some(Action::Stop)]);
+    }
+
+    /// Nothing a Content-Security-Policy without `'unsafe-inline'` would block.
+    #[test]
+    fn the_markup_has_no_inline_style_or_script() {
+        for markup in [MARKUP, summary::MARKUP, table::MARKUP, bulk::MARKUP] {
+            assert_eq!(blocked_inline(markup), None, "in {markup}");
+        }
+    }
+}
