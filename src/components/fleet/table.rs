@@ -206,6 +206,7 @@ fn select_all(
     heading: &Element,
     selectable: bool,
     shown: &[Arc<ListItem>],
+    selected_count: usize,
     is_selected: impl Fn(&str) -> bool,
 ) -> Option<()> {
     let existing = heading.query_selector("input").ok()?;
@@ -224,7 +225,11 @@ fn select_all(
         }
     };
     let input = as_checkbox(Some(input))?;
-    let selected = shown.iter().filter(|i| is_selected(i.id())).count();
+    // Nothing selected (the common case) is known without a look at every row shown.
+    let selected = match selected_count {
+        0 => 0,
+        _ => shown.iter().filter(|i| is_selected(i.id())).count(),
+    };
     input.set_checked(selected > 0 && selected == shown.len());
     input.set_indeterminate(selected > 0 && selected < shown.len());
     Some(())
@@ -403,7 +408,8 @@ impl Table {
                 }
             }
             if let Some(heading) = self.headings.first() {
-                select_all(heading, selectable, &r.0, |id| fleet.is_selected(id));
+                let count = fleet.selected_count();
+                select_all(heading, selectable, &r.0, count, |id| fleet.is_selected(id));
             }
         });
         if len > DRAW_ALL_UP_TO {
