@@ -264,6 +264,8 @@ pub struct Table {
     no_match: Element,
     /// Whether the scroll position and focus of the last visit have been brought back.
     restored: Cell<bool>,
+    /// Whether rows were selected at the last draw (so boxes may be ticked).
+    ticked: Cell<bool>,
 }
 
 impl Table {
@@ -303,6 +305,7 @@ impl Table {
             no_match,
             scroller,
             restored: Cell::new(false),
+            ticked: Cell::new(false),
         }
     }
 
@@ -352,6 +355,7 @@ impl Table {
         let now = self.minute.get() as i64 * 60;
         // Rows can be selected for bulk actions only where actions exist, and not in the demo.
         let selectable = !demo && state.actions_allowed();
+        let selected = fleet.selected_count();
         self.shown.with(|r| {
             let items = &r.0[window.start..window.end];
             let extras: Vec<RowExtras> = items
@@ -395,8 +399,10 @@ impl Table {
                         self.now_secs,
                     )
                 });
-                if selectable {
-                    // The boxes follow the selection in place.
+                // The boxes follow the selection in place. With nothing selected now nor at the
+                // last draw, every box is clear already (a new row's box starts clear).
+                let ticked_before = self.ticked.replace(selected > 0);
+                if selectable && (selected > 0 || ticked_before) {
                     for (k, item) in items.iter().enumerate() {
                         let row = d.row_at(window.start + k);
                         if let Some(input) =
@@ -408,8 +414,9 @@ impl Table {
                 }
             }
             if let Some(heading) = self.headings.first() {
-                let count = fleet.selected_count();
-                select_all(heading, selectable, &r.0, count, |id| fleet.is_selected(id));
+                select_all(heading, selectable, &r.0, selected, |id| {
+                    fleet.is_selected(id)
+                });
             }
         });
         if len > DRAW_ALL_UP_TO {
