@@ -5,9 +5,9 @@
 //! and each row shows its own outcome. Nothing at all where actions are off (read-only, or
 //! before config.json has been read) or in the demo.
 //!
-//! Drawn by hand into its slot in the screen and kept current by the screen's one effect,
-//! which also takes its buttons' clicks (see `fleet/mod.rs`), as the instance view's action
-//! bar is (see `instance/actions.rs`): far less wasm than a reactive view.
+//! Drawn by hand into its slot in the screen and kept current by an effect of the screen,
+//! whose one handler takes its buttons' clicks too (see `fleet/mod.rs`), as the instance
+//! view's action bar is (see `instance/actions.rs`): far less wasm than a reactive view.
 
 use crate::browser::dom::{find, set_attr, set_text};
 use crate::state::AppState;

@@ -14,7 +14,7 @@
 //! ten, Home/End to the ends, Enter opens.
 //!
 //! The headings, the scroll box and the words for a search that matches nothing are fixed
-//! markup ([`MARKUP`]), kept current by [`Table::show`], which the screen's one effect runs.
+//! markup ([`MARKUP`]), kept current by [`Table::show`], which an effect of the screen runs.
 
 use super::Rows;
 use crate::browser::dom::{find, place_after, set_attr};
