@@ -1,10 +1,31 @@
 //! The few DOM helpers behind the parts of the page drawn by hand rather than as reactive
-//! views (the confirmation dialog, the action bar, the logs panel), where a view cost the wasm far more than
-//! these few calls do. Text always goes in as text, never as HTML; attributes and
-//! texts are written only when they differ, so an unchanged refresh changes nothing.
+//! views (the confirmation dialog, the action bars, the logs panel, the fleet screen), where a
+//! view cost the wasm far more than these few calls do. Text always goes in as text, never as
+//! HTML; attributes and texts are written only when they differ, so an unchanged refresh
+//! changes nothing.
 
 use leptos::prelude::document;
 use web_sys::{Element, Node};
+
+/// The element under `root` that `css` selects, or (should the markup and the code ever
+/// disagree) a stand-in outside the page, so that nothing breaks.
+pub fn find(root: &Element, css: &str) -> Element {
+    root.query_selector(css)
+        .ok()
+        .flatten()
+        .or_else(|| document().create_element("i").ok())
+        .unwrap_or_else(|| root.clone())
+}
+
+/// An attribute that is there (as `""`) or not, such as `hidden`.
+pub fn flag(on: bool) -> Option<&'static str> {
+    on.then_some("")
+}
+
+/// An attribute that says `true` or `false`, such as `aria-pressed`.
+pub fn true_false(on: bool) -> Option<&'static str> {
+    Some(if on { "true" } else { "false" })
+}
 
 /// A new `tag` element at the end of `parent`, with `attrs` and `text` (none when empty).
 /// (Should the browser refuse the tag name, which it does only for invalid ones, `parent`
@@ -40,12 +61,40 @@ pub fn set_text(el: &Node, text: &str) {
     }
 }
 
-/// The element `css` selects in `root`, or (should markup and code ever disagree) a stand-in
-/// outside the page, so that nothing breaks.
-pub fn find(root: &Element, css: &str) -> Element {
-    root.query_selector(css)
-        .ok()
-        .flatten()
-        .or_else(|| document().create_element("i").ok())
-        .unwrap_or_else(|| root.clone())
+/// Puts `el` just after `anchor` (`on`) or takes it out of the page, unless it already is so:
+/// for a part that is in the page only while it applies.
+pub fn place_after(anchor: &Element, el: &Element, on: bool) {
+    if on == el.parent_node().is_some() {
+        return;
+    }
+    if on {
+        if let Some(parent) = anchor.parent_node() {
+            let _ = parent.insert_before(el, anchor.next_sibling().as_ref());
+        }
+    } else {
+        el.remove();
+    }
+}
+
+/// Checks for markup drawn by hand (a part's fixed markup): what in `markup` a
+/// Content-Security-Policy without `'unsafe-inline'` would block, if anything (a style
+/// attribute or element, a script, an `on…` handler attribute, a `javascript:` address).
+#[cfg(test)]
+pub fn blocked_inline(markup: &str) -> Option<String> {
+    let markup = markup.to_ascii_lowercase();
+    if let Some(banned) = ["style", "<script", "javascript:"]
+        .into_iter()
+        .find(|banned| markup.contains(banned))
+    {
+        return Some(banned.to_string());
+    }
+    markup.match_indices(" on").find_map(|(at, _)| {
+        let name: String = markup[at + 1..]
+            .chars()
+            .take_while(char::is_ascii_alphabetic)
+            .collect();
+        markup[at + 1 + name.len()..]
+            .starts_with('=')
+            .then_some(name)
+    })
 }

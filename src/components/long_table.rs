@@ -17,6 +17,7 @@
 use instance_model::window::{rows_in_view, scroll_to_show, RowWindow, DRAW_ALL_UP_TO};
 use leptos::html::{Div, Tbody};
 use leptos::prelude::*;
+use leptos::tachys::html::node_ref::NodeRefContainer;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, Node};
@@ -108,6 +109,11 @@ impl Viewport {
         let resize = window_event_listener(leptos::ev::resize, move |_| viewport.measure());
         on_cleanup(move || resize.remove());
         viewport
+    }
+
+    /// Takes `el`, drawn by hand, as the scroll box (a view gives it with `node_ref`).
+    pub fn attach(&self, el: &Element) {
+        self.node.load(el);
     }
 
     /// The rows of `len` to draw (reactive: follows scrolling and measuring). Before the box

@@ -233,18 +233,24 @@ impl AppState {
             .update(|s| s.retain(|id| !acted_on.iter().any(|t| t.id == *id)));
     }
 
-    /// The selected instances, as they are in the list, in the list's order.
+    /// The selected instances, as they are in the list, in the list's order. (The selection is
+    /// read once, not once per row: the fleet screen asks on every keystroke and scroll.)
     pub fn selected_targets(&self) -> Vec<Target> {
         let fleet = self.fleet;
-        fleet.live.with_data(|d| {
-            d.map(|l| {
-                l.items
-                    .iter()
-                    .filter(|i| fleet.is_selected(i.id()))
-                    .map(|i| Target::of(&i.instance))
-                    .collect()
+        fleet.selected.with(|selected| {
+            if selected.is_empty() {
+                return Vec::new();
+            }
+            fleet.live.with_data(|d| {
+                d.map(|l| {
+                    l.items
+                        .iter()
+                        .filter(|i| selected.iter().any(|x| x == i.id()))
+                        .map(|i| Target::of(&i.instance))
+                        .collect()
+                })
+                .unwrap_or_default()
             })
-            .unwrap_or_default()
         })
     }
 

@@ -653,3 +653,116 @@ async fn the_demo_fleet_needs_no_key_and_no_network() {
     )
     .await;
 }
+
+/// What the screen's lines say and which are shown, as one object: the status line (text,
+/// `data-loading`), the notice (text, hidden), whether the "as of" line, the body and the
+/// words for an empty fleet are shown, and `data-total`.
+async fn screen_lines(t: &Session) -> Value {
+    t.js(
+        "const f = document.querySelector('[data-testid=\"fleet\"]'); \
+         const q = css => f.querySelector(css); \
+         const status = q('.fleet-status'), notice = q('[data-testid=\"fleet-notice\"]'); \
+         return { status: status.textContent, loading: status.getAttribute('data-loading'), \
+           notice: notice.hidden ? null : notice.textContent, \
+           as_of: !q('[data-testid=\"fleet-refreshed-at\"]').closest('[hidden]'), \
+           body: !q('.fleet-body').hidden, empty: !!q('[data-testid=\"fleet-empty\"]'), \
+           total: f.getAttribute('data-total') };",
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_screen_says_what_it_waits_for_and_what_the_list_left_out() {
+    run(Setup::default(), |t| async move {
+        // No key: the status line asks for one; nothing else is shown.
+        t.open("/?fleet").await;
+        t.wait_for("fleet").await;
+        let lines = screen_lines(&t).await;
+        check!(
+            t,
+            lines
+                == json!({ "status": "Paste your API key above to see every instance it can see.",
+                    "loading": "false", "notice": null, "as_of": false, "body": false,
+                    "empty": false, "total": null }),
+            "without a key: {lines}"
+        );
+
+        // An entry the list gives without an ID is left out, and the notice says so.
+        let mut records: Vec<Value> =
+            serde_json::from_str(fake_novita::fixture("full").expect("full.json"))
+                .map(|full: Value| vec![full])
+                .expect("full.json is JSON");
+        records[0]["id"] = json!(" ");
+        t.api.add_to_fleet(records.remove(0));
+        t.open_with_key("/").await;
+        wait_total(&t, 16).await;
+        let lines = screen_lines(&t).await;
+        check!(
+            t,
+            lines
+                == json!({ "status": "", "loading": "false",
+                    "notice": "1 entry in the list had no instance ID and is not shown.",
+                    "as_of": true, "body": true, "empty": false, "total": "16" }),
+            "with the list: {lines}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn show_all_clears_the_search_box_and_the_filter() {
+    run(Setup::default(), |t| async move {
+        t.open_with_key("/?fleet&q=no-such-instance&tone=error").await;
+        wait_total(&t, 16).await;
+        t.wait_for("fleet-no-match").await;
+        let before = t
+            .js("return [document.querySelector('[data-testid=\"fleet-search\"]').value, \
+                 document.querySelector('[data-tone=\"error\"]').getAttribute('aria-pressed')];")
+            .await;
+        check!(t, before == json!(["no-such-instance", "true"]), "the address's search and filter: {before}");
+        t.js("document.querySelector('[data-testid=\"fleet-no-match\"] button').click(); return true;").await;
+        t.wait_count("fleet-row", 16, Duration::from_secs(5)).await;
+        let after = t
+            .js("return { search: document.querySelector('[data-testid=\"fleet-search\"]').value, \
+                 pressed: [...document.querySelectorAll('[data-testid=\"fleet-filter\"]')].filter(b => b.getAttribute('aria-pressed') !== 'false').length, \
+                 no_match: !!document.querySelector('[data-testid=\"fleet-no-match\"]'), \
+                 shown: document.querySelector('.fleet-search [role=\"status\"]').textContent };")
+            .await;
+        check!(
+            t,
+            after == json!({ "search": "", "pressed": 0, "no_match": false, "shown": "" }),
+            "Show all empties the box, lifts the filter and takes its words away: {after}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_modified_click_on_a_row_is_left_to_the_browser() {
+    run(Setup::default(), |t| async move {
+        t.open_with_key("/").await;
+        wait_total(&t, 16).await;
+        // Whether the page took each click over (its default prevented), caught on the window
+        // after the page's handlers, where the browser's own action is stopped too.
+        let taken = t
+            .js_with(
+                "const a = document.querySelector(`[data-instance-id=\"${arguments[0]}\"] [data-testid=\"fleet-open\"]`); \
+                 return [{ ctrlKey: true }, { metaKey: true }, { shiftKey: true }, { altKey: true }, { button: 1 }, {}].map(init => { \
+                   let prevented = null; \
+                   const catcher = e => { prevented = e.defaultPrevented; e.preventDefault(); }; \
+                   window.addEventListener('click', catcher); \
+                   a.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, ...init })); \
+                   window.removeEventListener('click', catcher); \
+                   return prevented; });",
+                vec![json!(LLAMA)],
+            )
+            .await;
+        check!(
+            t,
+            taken == json!([false, false, false, false, false, true]),
+            "a new tab or window is the browser's business, a plain click the page's: {taken}"
+        );
+        t.wait_view(LLAMA).await;
+    })
+    .await;
+}

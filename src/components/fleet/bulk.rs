@@ -5,47 +5,42 @@
 //! and each row shows its own outcome. Nothing at all where actions are off (read-only, or
 //! before config.json has been read) or in the demo.
 //!
-//! Drawn by hand and kept current by one effect, as the instance view's action bar is (see
-//! `instance/actions.rs`): far less wasm than a reactive view.
+//! Drawn by hand into its slot in the screen and kept current by an effect of the screen,
+//! whose one handler takes its buttons' clicks too (see `fleet/mod.rs`), as the instance
+//! view's action bar is (see `instance/actions.rs`): far less wasm than a reactive view.
 
-use crate::browser::dom::{add, set_attr, set_text};
+use crate::browser::dom::{find, set_attr, set_text};
 use crate::state::AppState;
 use instance_model::actions::{bulk_unavailable, skip_reason, Action};
-use leptos::prelude::*;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use web_sys::{Element, Event};
+use web_sys::Element;
 
 /// The actions offered on a selection: Delete stays one at a time, in the instance's view.
 const BULK: [Action; 2] = [Action::Start, Action::Stop];
 
-#[component]
-pub fn BulkActions(demo: bool) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let slot = NodeRef::<leptos::html::Div>::new();
-    let bar = StoredValue::new_local(None::<Bar>);
-    on_cleanup(move || bar.set_value(None));
-    Effect::new(move |_| {
-        let Some(slot) = slot.get() else { return };
-        if demo || !state.actions_allowed() {
-            bar.set_value(None);
-            return;
-        }
-        bar.update_value(|bar| {
-            bar.get_or_insert_with(|| Bar::new(&slot, state))
-                .show(state)
-        });
-    });
-    view! { <div node_ref=slot></div> }
+/// The action whose button has the hook `hook`, if it is one of the bar's.
+pub fn pressed(hook: &str) -> Option<Action> {
+    let action = hook.strip_prefix("fleet-action-")?;
+    BULK.into_iter().find(|a| a.as_str() == action)
 }
 
-/// The bar's elements, and its click handler (removed with it).
-struct Bar {
+/// The bar's fixed markup: a button for each action of [`BULK`], in its order, and a line for
+/// the reason each is off. `actions`: the dialog gives focus back to the count line once the
+/// buttons are off.
+pub const MARKUP: &str = concat!(
+    r#"<div class="actions fleet-bulk" role="group" aria-label="Act on the selected instances">"#,
+    r#"<div class="action-buttons"><span class="muted" role="status" tabindex="-1"></span>"#,
+    r#"<button type="button" data-testid="fleet-action-start"></button>"#,
+    r#"<button type="button" data-testid="fleet-action-stop"></button></div>"#,
+    r#"<ul class="action-reasons"><li hidden=""></li><li hidden=""></li></ul></div>"#,
+);
+
+/// The bar's elements (taken out of the page with it).
+pub struct Bar {
     root: Element,
     count: Element,
-    buttons: Vec<Element>,
-    reasons: Vec<Element>,
-    _on_click: Closure<dyn FnMut(Event)>,
+    /// In [`BULK`] order, as their reasons.
+    buttons: [Element; 2],
+    reasons: [Element; 2],
 }
 
 impl Drop for Bar {
@@ -55,69 +50,24 @@ impl Drop for Bar {
 }
 
 impl Bar {
-    fn new(slot: &Element, state: AppState) -> Bar {
-        // `actions`: the dialog gives focus back to the count line once the buttons are off.
-        let root = add(
-            slot,
-            "div",
-            &[
-                ("class", "actions fleet-bulk"),
-                ("role", "group"),
-                ("aria-label", "Act on the selected instances"),
-            ],
-            "",
-        );
-        let row = add(&root, "div", &[("class", "action-buttons")], "");
-        let count = add(
-            &row,
-            "span",
-            &[("class", "muted"), ("role", "status"), ("tabindex", "-1")],
-            "",
-        );
-        let buttons = BULK
-            .iter()
-            .map(|a| {
-                let hook = format!("fleet-action-{}", a.as_str());
-                add(
-                    &row,
-                    "button",
-                    &[("type", "button"), ("data-testid", &hook)],
-                    "",
-                )
-            })
-            .collect();
-        let list = add(&root, "ul", &[("class", "action-reasons")], "");
-        let reasons = BULK
-            .iter()
-            .map(|_| add(&list, "li", &[("hidden", "")], ""))
-            .collect();
-        let on_click = Closure::<dyn FnMut(Event)>::new(move |ev: Event| {
-            let hook = ev
-                .target()
-                .and_then(|t| t.dyn_into::<Element>().ok())
-                .and_then(|t| t.get_attribute("data-testid"));
-            let pressed = BULK.into_iter().find(|a| {
-                hook.as_deref()
-                    .and_then(|h| h.strip_prefix("fleet-action-"))
-                    == Some(a.as_str())
-            });
-            if let Some(action) = pressed {
-                state.ask_for_selection(action);
-            }
-        });
-        let _ = root.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+    pub fn new(slot: &Element) -> Bar {
+        let _ = slot.insert_adjacent_html("beforeend", MARKUP);
+        let root = find(slot, ".fleet-bulk");
+        let part = |css: &str| find(&root, css);
         Bar {
+            count: part("[role=status]"),
+            buttons: [
+                part("[data-testid=fleet-action-start]"),
+                part("[data-testid=fleet-action-stop]"),
+            ],
+            reasons: [part("li"), part("li + li")],
             root,
-            count,
-            buttons,
-            reasons,
-            _on_click: on_click,
         }
     }
 
     /// Brings the count, the buttons and their reasons up to date (reading the selection, the
     /// list and the actions under way).
-    fn show(&self, state: AppState) {
+    pub fn show(&self, state: AppState) {
         let targets = state.selected_targets();
         let selected = targets.len();
         set_text(

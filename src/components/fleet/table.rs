@@ -12,11 +12,15 @@
 //!
 //! Keyboard: Tab reaches the rows' links; ↓/↑ or j/k move between rows, PageDown/PageUp by
 //! ten, Home/End to the ends, Enter opens.
+//!
+//! The headings, the scroll box and the words for a search that matches nothing are fixed
+//! markup ([`MARKUP`]), kept current by [`Table::show`], which an effect of the screen runs.
 
 use super::Rows;
+use crate::browser::dom::{find, place_after, set_attr};
 use crate::components::freshness::local_time;
 use crate::components::long_table::{
-    add, closest, el, event_row, fingerprint, row, set, Drawn, RowKey, Viewport,
+    add, el, event_row, fingerprint, row, set, Drawn, RowKey, Viewport,
 };
 use crate::components::status_badge::badge_element;
 use crate::state::AppState;
@@ -25,11 +29,11 @@ use instance_model::address::{search_for, View};
 use instance_model::fleet::{expiry_cell, Column};
 use instance_model::list::ListItem;
 use instance_model::window::DRAW_ALL_UP_TO;
-use leptos::html::Tbody;
 use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, HtmlInputElement};
+use web_sys::{Element, Event, HtmlElement, HtmlInputElement, KeyboardEvent, MouseEvent};
 
 /// Rows PageDown and PageUp move by.
 const PAGE_ROWS: usize = 10;
@@ -178,19 +182,33 @@ fn fleet_row(
     Some(tr)
 }
 
+/// The table's fixed markup: a sort button per column of `Column::ALL` (in its order, with
+/// its label), the watch list's heading, an empty body for the rows, and the words shown in the
+/// table's place when no row matches (taken out of the page until then).
+pub const MARKUP: &str = concat!(
+    r#"<div class="long-table"><table class="fleet-table" aria-rowcount="1" aria-labelledby="fleet-h">"#,
+    r#"<thead><tr aria-rowindex="1">"#,
+    r#"<th scope="col" aria-sort="none"><button type="button" data-testid="fleet-sort" data-column="name">Name</button></th>"#,
+    r#"<th scope="col" aria-sort="none"><button type="button" data-testid="fleet-sort" data-column="status">Status</button></th>"#,
+    r#"<th scope="col" aria-sort="none"><button type="button" data-testid="fleet-sort" data-column="gpus">GPUs</button></th>"#,
+    r#"<th scope="col" aria-sort="none"><button type="button" data-testid="fleet-sort" data-column="cluster">Cluster</button></th>"#,
+    r#"<th scope="col" aria-sort="none"><button type="button" data-testid="fleet-sort" data-column="billing">Billing</button></th>"#,
+    r#"<th scope="col" aria-sort="none"><button type="button" data-testid="fleet-sort" data-column="image">Image</button></th>"#,
+    r#"<th scope="col" aria-sort="none"><button type="button" data-testid="fleet-sort" data-column="expiry">Expires</button></th>"#,
+    r#"<th scope="col"><span class="sr-only">Watch list</span></th>"#,
+    r#"</tr></thead><tbody></tbody></table></div>"#,
+    r#"<p class="empty" data-testid="fleet-no-match">No instance matches. <button type="button" class="link">Show all</button></p>"#,
+);
+
 /// Puts the select-all box in the Name heading (or takes it out), ticked when every row shown
 /// is selected, half when some are.
 fn select_all(
-    viewport: Viewport,
+    heading: &Element,
     selectable: bool,
     shown: &[Arc<ListItem>],
+    selected_count: usize,
     is_selected: impl Fn(&str) -> bool,
 ) -> Option<()> {
-    let heading = viewport
-        .node
-        .get_untracked()?
-        .query_selector("thead th")
-        .ok()??;
     let existing = heading.query_selector("input").ok()?;
     if !selectable {
         if let Some(input) = existing {
@@ -207,53 +225,138 @@ fn select_all(
         }
     };
     let input = as_checkbox(Some(input))?;
-    let selected = shown.iter().filter(|i| is_selected(i.id())).count();
+    // Nothing selected (the common case) is known without a look at every row shown.
+    let selected = match selected_count {
+        0 => 0,
+        _ => shown.iter().filter(|i| is_selected(i.id())).count(),
+    };
     input.set_checked(selected > 0 && selected == shown.len());
     input.set_indeterminate(selected > 0 && selected < shown.len());
     Some(())
 }
 
-#[component]
-pub fn FleetTable(shown: Memo<Rows>, demo: bool) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let fleet = state.fleet();
-    let viewport = Viewport::new(fleet.scroll_top());
-    let body = NodeRef::<Tbody>::new();
-    let drawn = StoredValue::new_local(None::<Drawn>);
-    let restored = StoredValue::new(false);
-    let len = Memo::new(move |_| shown.with(|r| r.0.len()));
-    let now_secs = (untrack(move || state.now_ms()) / 1000.0) as i64;
-    // The idle flags' words change by the minute, not with every tick of the clock.
-    let minute = Memo::new(move |_| (state.now_ms() / 60_000.0) as i64);
-    // Rows can be selected for bulk actions only where actions exist, and not in the demo.
-    let selectable = Memo::new(move |_| !demo && state.actions_allowed());
+/// Gives the focus to the link of the row at `pos`; false when that row is not drawn.
+fn focus_link(body: &Element, pos: usize) -> bool {
+    let css = format!("tr[aria-rowindex=\"{}\"] a", pos + 2);
+    body.query_selector(&css)
+        .ok()
+        .flatten()
+        .and_then(|a| a.dyn_into::<HtmlElement>().ok())
+        .is_some_and(|a| a.focus().is_ok())
+}
 
-    let focus_link = move |pos: usize| {
-        drawn.with_value(|d| {
-            let link = d.as_ref()?.row_at(pos)?.query_selector("a").ok()??;
-            link.dyn_into::<HtmlElement>().ok()?.focus().ok()
-        })
-    };
-    let focus_row = move |pos: usize| {
-        viewport.show_row(pos);
-        if focus_link(pos).is_none() {
+/// The table in the page, the rows drawn in it, and what they are drawn from.
+pub struct Table {
+    state: AppState,
+    demo: bool,
+    shown: Memo<Rows>,
+    /// The clock, by the minute (for the idle flags' words).
+    minute: Memo<usize>,
+    /// The time the expiry column counts from.
+    now_secs: i64,
+    viewport: Viewport,
+    scroller: Element,
+    table: Element,
+    /// The headings, in `Column::ALL` order (the watch list's, which does not sort, left out).
+    headings: Vec<Element>,
+    body: Element,
+    drawn: RefCell<Option<Drawn>>,
+    no_match: Element,
+    /// Whether the scroll position and focus of the last visit have been brought back.
+    restored: Cell<bool>,
+    /// Whether rows were selected at the last draw (so boxes may be ticked).
+    ticked: Cell<bool>,
+}
+
+impl Table {
+    /// Finds the table's parts in `root`, where [`MARKUP`] has been put, and takes the words
+    /// for no match out of the page until they apply.
+    pub fn new(
+        root: &Element,
+        state: AppState,
+        demo: bool,
+        shown: Memo<Rows>,
+        minute: Memo<usize>,
+        viewport: Viewport,
+    ) -> Table {
+        let scroller = find(root, ".long-table");
+        viewport.attach(&scroller);
+        let mut headings = Vec::new();
+        let mut th = root.query_selector("thead th").ok().flatten();
+        while let Some(h) = th {
+            th = h.next_element_sibling();
+            headings.push(h);
+        }
+        headings.truncate(Column::ALL.len());
+        let body = find(root, "tbody");
+        let no_match = find(root, "[data-testid=fleet-no-match]");
+        no_match.remove();
+        Table {
+            state,
+            demo,
+            shown,
+            minute,
+            now_secs: (untrack(move || state.now_ms()) / 1000.0) as i64,
+            viewport,
+            table: find(root, ".fleet-table"),
+            headings,
+            drawn: RefCell::new(Drawn::new(&body)),
+            body,
+            no_match,
+            scroller,
+            restored: Cell::new(false),
+            ticked: Cell::new(false),
+        }
+    }
+
+    /// The box was scrolled.
+    pub fn scrolled(&self) {
+        self.state.fleet().remember_scroll(self.viewport.scrolled());
+    }
+
+    /// Scrolls row `pos` into sight and gives its link the focus (once it is drawn).
+    fn focus_row(&self, pos: usize) {
+        self.viewport.show_row(pos);
+        if !focus_link(&self.body, pos) {
             // Not drawn yet: it is once this turn's redraw has run.
+            let body = self.body.clone();
             request_animation_frame(move || {
-                focus_link(pos);
+                focus_link(&body, pos);
             });
         }
-    };
+    }
 
-    Effect::new(move |_| {
-        let Some(tbody) = body.get() else {
-            return;
+    /// Brings the table up to date: the sort shown by the headings, how many rows there are,
+    /// the rows in sight (reading the list shown, the scroll position, the watch list, idle
+    /// flags, actions and the selection).
+    pub fn show(&self) {
+        let state = self.state;
+        let fleet = state.fleet();
+        let demo = self.demo;
+        let len = self.shown.with(|r| r.0.len());
+        let sort = fleet.sort();
+        for (column, th) in Column::ALL.into_iter().zip(&self.headings) {
+            // The arrow is the stylesheet's, from aria-sort.
+            set_attr(th, "aria-sort", Some(sort.aria(column)));
+        }
+        let windowed = len > DRAW_ALL_UP_TO;
+        let class = if windowed {
+            "long-table windowed"
+        } else {
+            "long-table"
         };
-        let window = viewport.window(len.get());
+        set_attr(&self.scroller, "class", Some(class));
+        set_attr(&self.table, "aria-rowcount", Some(&(len + 1).to_string()));
+        place_after(&self.scroller, &self.no_match, len == 0);
+
+        let window = self.viewport.window(len);
         let watch_list = (state.pinned(), state.linked());
         let is_watched = |id: &str| watch_list.0.iter().chain(&watch_list.1).any(|x| x == id);
-        let now = minute.get() * 60;
-        let selectable = selectable.get();
-        shown.with(|r| {
+        let now = self.minute.get() as i64 * 60;
+        // Rows can be selected for bulk actions only where actions exist, and not in the demo.
+        let selectable = !demo && state.actions_allowed();
+        let selected = fleet.selected_count();
+        self.shown.with(|r| {
             let items = &r.0[window.start..window.end];
             let extras: Vec<RowExtras> = items
                 .iter()
@@ -283,11 +386,9 @@ pub fn FleetTable(shown: Memo<Rows>, demo: bool) -> impl IntoView {
                     (window.start + k, identity ^ fingerprint(&shows))
                 })
                 .collect();
-            drawn.update_value(|d| {
-                if d.is_none() {
-                    *d = Drawn::new(&tbody);
-                }
-                let Some(d) = d else { return };
+            // Only this effect borrows the rows, and never while it runs already.
+            let mut drawn = self.drawn.try_borrow_mut();
+            if let Some(d) = drawn.as_deref_mut().ok().and_then(Option::as_mut) {
                 d.draw(window, &keys, &mut |k| {
                     fleet_row(
                         window.start + k,
@@ -295,71 +396,112 @@ pub fn FleetTable(shown: Memo<Rows>, demo: bool) -> impl IntoView {
                         &extras[k],
                         selectable,
                         demo,
-                        now_secs,
+                        self.now_secs,
                     )
                 });
-                if !selectable {
-                    return;
-                }
-                // The boxes follow the selection in place.
-                for (k, item) in items.iter().enumerate() {
-                    let row = d.row_at(window.start + k);
-                    if let Some(input) =
-                        as_checkbox(row.and_then(|r| r.query_selector("input").ok()?))
-                    {
-                        input.set_checked(fleet.is_selected(item.id()));
+                // The boxes follow the selection in place. With nothing selected now nor at the
+                // last draw, every box is clear already (a new row's box starts clear).
+                let ticked_before = self.ticked.replace(selected > 0);
+                if selectable && (selected > 0 || ticked_before) {
+                    for (k, item) in items.iter().enumerate() {
+                        let row = d.row_at(window.start + k);
+                        if let Some(input) =
+                            as_checkbox(row.and_then(|r| r.query_selector("input").ok()?))
+                        {
+                            input.set_checked(fleet.is_selected(item.id()));
+                        }
                     }
                 }
-            });
-            select_all(viewport, selectable, &r.0, |id| fleet.is_selected(id));
+            }
+            if let Some(heading) = self.headings.first() {
+                select_all(heading, selectable, &r.0, selected, |id| {
+                    fleet.is_selected(id)
+                });
+            }
         });
-        if len.get_untracked() > DRAW_ALL_UP_TO {
-            viewport.measure_soon();
+        if len > DRAW_ALL_UP_TO {
+            self.viewport.measure_soon();
         }
         // Coming back to the fleet: where it was scrolled to, and the row that was opened.
-        if !restored.get_value() {
-            restored.set_value(true);
-            if let Some(el) = viewport.node.get_untracked() {
-                el.set_scroll_top(fleet.scroll_top());
-            }
+        if !self.restored.replace(true) {
+            self.scroller.set_scroll_top(fleet.scroll_top());
             let opened = fleet.opened();
-            if let Some(pos) = opened
-                .and_then(|id| shown.with_untracked(|r| r.0.iter().position(|i| i.id() == id)))
-            {
-                focus_row(pos);
+            if let Some(pos) = opened.and_then(|id| {
+                self.shown
+                    .with_untracked(|r| r.0.iter().position(|i| i.id() == id))
+            }) {
+                self.focus_row(pos);
             }
         }
-    });
+    }
 
-    let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some((pos, target)) = event_row(ev.target()) else {
-            return;
-        };
-        let Some(id) = shown.with_untracked(|r| r.0.get(pos).map(|i| i.id().to_string())) else {
-            return;
-        };
-        if closest(&target, "[data-testid=fleet-pin]").is_some() {
-            state.toggle_pin(&id);
-        } else if closest(&target, "[data-testid=fleet-select]").is_some() {
-            state.toggle_fleet_selected(&id);
-        } else if closest(&target, "a").is_some() {
-            // A new tab or window is the browser's business.
-            if ev.button() != 0 || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key()
-            {
-                return;
+    /// A click on `control` (a button, link or input of the screen, its hook `hook`): a
+    /// heading, the select-all box, Show all, or a row's link, watch button or checkbox.
+    pub fn clicked(&self, ev: &Event, control: &Element, hook: &str) {
+        let state = self.state;
+        match hook {
+            "fleet-sort" => {
+                let column = control.get_attribute("data-column");
+                let pressed = Column::ALL
+                    .into_iter()
+                    .find(|c| column.as_deref() == Some(c.as_str()));
+                if let Some(column) = pressed {
+                    state.sort_fleet_by(column);
+                }
             }
-            ev.prevent_default();
-            state.open_from_fleet(&id, demo);
+            // Ticked, every row shown is selected; cleared, none of them.
+            "fleet-select-all" => {
+                if let Some(input) = control.dyn_ref::<HtmlInputElement>() {
+                    let ids = self
+                        .shown
+                        .with_untracked(|r| r.0.iter().map(|i| i.id().to_string()).collect());
+                    state.select_fleet_rows(ids, input.checked());
+                }
+            }
+            "fleet-pin" | "fleet-select" | "fleet-open" => {
+                let Some((pos, _)) = event_row(Some(control.clone().into())) else {
+                    return;
+                };
+                let Some(id) = self
+                    .shown
+                    .with_untracked(|r| r.0.get(pos).map(|i| i.id().to_string()))
+                else {
+                    return;
+                };
+                match hook {
+                    "fleet-pin" => state.toggle_pin(&id),
+                    "fleet-select" => state.toggle_fleet_selected(&id),
+                    _ => {
+                        // A new tab or window is the browser's business.
+                        let click: &MouseEvent = ev.unchecked_ref();
+                        if click.button() != 0
+                            || click.ctrl_key()
+                            || click.meta_key()
+                            || click.shift_key()
+                            || click.alt_key()
+                        {
+                            return;
+                        }
+                        ev.prevent_default();
+                        state.open_from_fleet(&id, self.demo);
+                    }
+                }
+            }
+            _ if self.no_match.contains(Some(control.as_ref())) => state.clear_fleet_filter(),
+            _ => {}
         }
-    };
-    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+    }
+
+    /// A key pressed in a row: ↓/↑ or j/k to the next or previous row, PageDown/PageUp by
+    /// ten, Home/End to the ends.
+    pub fn key(&self, ev: &KeyboardEvent) {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
         }
         let Some((pos, _)) = event_row(ev.target()) else {
             return;
         };
-        let last = len.get_untracked().saturating_sub(1);
+        let last = self.shown.with_untracked(|r| r.0.len()).saturating_sub(1);
         let next = match ev.key().as_str() {
             "ArrowDown" | "j" => pos + 1,
             "ArrowUp" | "k" => pos.saturating_sub(1),
@@ -370,49 +512,6 @@ pub fn FleetTable(shown: Memo<Rows>, demo: bool) -> impl IntoView {
             _ => return,
         };
         ev.prevent_default();
-        focus_row(next.min(last));
-    };
-    let on_scroll = move |_| fleet.remember_scroll(viewport.scrolled());
-    // The select-all box: ticked, every row shown is selected; cleared, none of them.
-    let on_heading_click = move |ev: leptos::ev::MouseEvent| {
-        let target = ev.target().and_then(|t| t.dyn_into::<Element>().ok());
-        let on = target
-            .filter(|t| t.get_attribute("data-testid").as_deref() == Some("fleet-select-all"))
-            .and_then(|t| as_checkbox(Some(t)))
-            .map(|input| input.checked());
-        if let Some(on) = on {
-            let ids = shown.with_untracked(|r| r.0.iter().map(|i| i.id().to_string()).collect());
-            state.select_fleet_rows(ids, on);
-        }
-    };
-
-    let headings = Column::ALL
-        .into_iter()
-        .map(|column| {
-            // The arrow is the stylesheet's, from aria-sort.
-            view! {
-                <th scope="col" aria-sort=move || fleet.sort().aria(column)>
-                    <button type="button" data-testid="fleet-sort" data-column=column.as_str()
-                        on:click=move |_| state.sort_fleet_by(column)>
-                        {column.label()}
-                    </button>
-                </th>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="long-table" class:windowed=move || { len.get() > DRAW_ALL_UP_TO }
-            node_ref=viewport.node on:scroll=on_scroll>
-            <table class="fleet-table" aria-rowcount=move || len.get() + 1 aria-labelledby="fleet-h">
-                <thead on:click=on_heading_click><tr aria-rowindex="1">{headings}<th scope="col"><span class="sr-only">"Watch list"</span></th></tr></thead>
-                <tbody node_ref=body on:click=on_click on:keydown=on_key></tbody>
-            </table>
-        </div>
-        {move || (len.get() == 0).then(|| view! {
-            <p class="empty" data-testid="fleet-no-match">
-                "No instance matches. "
-                <button type="button" class="link" on:click=move |_| state.clear_fleet_filter()>"Show all"</button>
-            </p>
-        })}
+        self.focus_row(next.min(last));
     }
 }
