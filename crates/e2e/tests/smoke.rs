@@ -188,10 +188,12 @@ async fn a_load_sends_its_request_before_drawing_anything() {
         t.click("load").await;
         t.wait_view(FULL_ID).await;
         let drawn = t.js("return window.__e2eDrawnAtRequest;").await;
+        // The first is the Load's; a refresh may follow on a slow machine (it draws no
+        // loading line either way).
         check!(
             t,
-            drawn == serde_json::json!([false]),
-            "one Get Instance request, sent before the loading line was drawn, was expected; \
+            drawn.get(0) == Some(&serde_json::json!(false)),
+            "the Load's Get Instance request should be sent before the loading line is drawn; \
              [drawn already?] per request: {drawn}"
         );
     })
