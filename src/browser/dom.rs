@@ -5,7 +5,9 @@
 //! changes nothing.
 
 use leptos::prelude::document;
-use web_sys::{Element, Node};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, Node};
 
 /// The element under `root` that `css` selects, or (should the markup and the code ever
 /// disagree) a stand-in outside the page, so that nothing breaks.
@@ -97,4 +99,47 @@ pub fn blocked_inline(markup: &str) -> Option<String> {
             .starts_with('=')
             .then_some(name)
     })
+}
+
+/// One handler listening for `events` on `root` and for `scroll` (which does not bubble) on
+/// `scroller`: a part drawn by hand takes all its controls' events so. Dropping it removes the
+/// listeners, so no handler runs once its closure is gone.
+pub struct Listeners {
+    targets: Vec<(Element, &'static str)>,
+    handler: Closure<dyn FnMut(Event)>,
+}
+
+impl Listeners {
+    pub fn new(
+        root: &Element,
+        events: &[&'static str],
+        scroller: &Element,
+        handler: impl FnMut(Event) + 'static,
+    ) -> Listeners {
+        let handler = Closure::<dyn FnMut(Event)>::new(handler);
+        let mut targets: Vec<(Element, &'static str)> =
+            events.iter().map(|e| (root.clone(), *e)).collect();
+        targets.push((scroller.clone(), "scroll"));
+        for (target, event) in &targets {
+            let _ =
+                target.add_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+        }
+        Listeners { targets, handler }
+    }
+}
+
+impl Drop for Listeners {
+    fn drop(&mut self) {
+        for (target, event) in &self.targets {
+            let _ = target
+                .remove_event_listener_with_callback(event, self.handler.as_ref().unchecked_ref());
+        }
+    }
+}
+
+/// The button a click landed on or in, if any.
+pub fn clicked_button(ev: &Event) -> Option<Element> {
+    ev.target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .and_then(|t| t.closest("button").ok().flatten())
 }

@@ -9,13 +9,13 @@
 use super::copy::{copy_button, copy_text, flash_copied};
 use super::long_table::{add, closest, el, set};
 use super::secret::{secret, toggle};
+use crate::browser::dom::clicked_button;
 use crate::state::AppState;
 use instance_model::format::or_dash;
 use instance_model::links::{launch, safe_http_url, Launch};
 use instance_model::secrets::mask_credentials;
 use instance_model::{Instance, Jupyter, LogStreams, Ssh, WebTerminal};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 /// What Connect shows, drawn again when it changes.
@@ -223,11 +223,7 @@ pub fn Connect(instance: Memo<Instance>) -> impl IntoView {
     });
     // The secrets' Show buttons and the copy buttons: which one, by the fact it sits in.
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .and_then(|t| closest(&t, "button"))
-        else {
+        let Some(button) = clicked_button(&ev) else {
             return;
         };
         let term = closest(&button, "dl > div")

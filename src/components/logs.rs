@@ -15,7 +15,7 @@
 
 mod stream;
 
-use crate::browser::dom::{find, flag, set_attr, set_text, true_false};
+use crate::browser::dom::{find, flag, set_attr, set_text, true_false, Listeners};
 use crate::state::AppState;
 use instance_model::format::thousands;
 use instance_model::logs::{
@@ -28,7 +28,6 @@ use leptos::task::spawn_local;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use stream::{local_offset_minutes, Dom, LogStream};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlInputElement, HtmlSelectElement, Node};
 
@@ -88,42 +87,28 @@ pub fn LogsPanel(instance_id: String, logs: Option<LogStreams>, demo: bool) -> i
 /// which does not bubble, on the scroll box itself).
 const EVENTS: [&str; 3] = ["click", "input", "change"];
 
-/// The panel in the page and its handler, removed with it.
+/// The panel in the page and its handler, removed with it (and its stream closed).
 struct Panel {
     parts: Rc<Parts>,
-    on_event: Closure<dyn FnMut(Event)>,
+    _listening: Listeners,
 }
 
 impl Panel {
     fn listen(parts: Parts) -> Panel {
         let parts = Rc::new(parts);
         let handled = Rc::clone(&parts);
-        let on_event = Closure::<dyn FnMut(Event)>::new(move |ev: Event| handled.on_event(&ev));
-        let callback = on_event.as_ref().unchecked_ref();
-        for event in EVENTS {
-            let _ = parts.root.add_event_listener_with_callback(event, callback);
+        let listening = Listeners::new(&parts.root, &EVENTS, &parts.scroller, move |ev: Event| {
+            handled.on_event(&ev)
+        });
+        Panel {
+            parts,
+            _listening: listening,
         }
-        let _ = parts
-            .scroller
-            .add_event_listener_with_callback("scroll", callback);
-        Panel { parts, on_event }
     }
 }
 
 impl Drop for Panel {
     fn drop(&mut self) {
-        // No handler may run once its closure is gone.
-        let callback = self.on_event.as_ref().unchecked_ref();
-        for event in EVENTS {
-            let _ = self
-                .parts
-                .root
-                .remove_event_listener_with_callback(event, callback);
-        }
-        let _ = self
-            .parts
-            .scroller
-            .remove_event_listener_with_callback("scroll", callback);
         self.parts.stream.close();
     }
 }

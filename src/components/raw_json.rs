@@ -4,15 +4,13 @@
 //! original, byte for byte. One switch for all three, so what is copied is what is on screen.
 
 use super::copy::{copy_text, flash_copied};
-use super::long_table::closest;
-use crate::browser::dom::{find, set_attr, set_text};
+use crate::browser::dom::{clicked_button, find, set_attr, set_text};
 use crate::browser::save_file::save_text;
 use crate::state::AppState;
 use instance_model::format::file_stem;
 use instance_model::secrets::mask_json;
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::Element;
+use wasm_bindgen::JsValue;
 
 /// Pretty-prints with the browser's own JSON (keeps the API's key order, costs no wasm);
 /// a body that is not JSON is shown as received.
@@ -95,11 +93,7 @@ pub fn RawJson(raw: Memo<String>, #[prop(into)] instance_id: Signal<String>) -> 
         set_text(&body, &if open { pretty(&text()) } else { String::new() });
     });
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .and_then(|t| closest(&t, "button"))
-        else {
+        let Some(button) = clicked_button(&ev) else {
             return;
         };
         match button.get_attribute("data-testid").as_deref() {

@@ -23,7 +23,7 @@ mod table;
 use super::freshness::{AsOf, RefreshControls, RefreshFailed};
 use super::instance_view::DemoBanner;
 use super::long_table::{closest, Viewport};
-use crate::browser::dom::{find, flag, place_after, set_attr, set_text, true_false};
+use crate::browser::dom::{find, flag, place_after, set_attr, set_text, true_false, Listeners};
 use crate::demo;
 use crate::state::live::{Live, Phase};
 use crate::state::AppState;
@@ -35,7 +35,6 @@ use std::rc::Rc;
 use std::sync::Arc;
 use summary::Summary;
 use table::Table;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, KeyboardEvent};
 
@@ -178,39 +177,20 @@ const EVENTS: [&str; 3] = ["click", "input", "keydown"];
 /// The screen's parts in the page and its handler, removed with it.
 struct Screen {
     parts: Rc<Parts>,
-    on_event: Closure<dyn FnMut(Event)>,
+    _listening: Listeners,
 }
 
 impl Screen {
     fn listen(parts: Parts) -> Screen {
         let parts = Rc::new(parts);
         let handled = Rc::clone(&parts);
-        let on_event = Closure::<dyn FnMut(Event)>::new(move |ev: Event| handled.on_event(&ev));
-        let callback = on_event.as_ref().unchecked_ref();
-        for event in EVENTS {
-            let _ = parts.root.add_event_listener_with_callback(event, callback);
+        let listening = Listeners::new(&parts.root, &EVENTS, &parts.table_box, move |ev: Event| {
+            handled.on_event(&ev)
+        });
+        Screen {
+            parts,
+            _listening: listening,
         }
-        let _ = parts
-            .table_box
-            .add_event_listener_with_callback("scroll", callback);
-        Screen { parts, on_event }
-    }
-}
-
-impl Drop for Screen {
-    fn drop(&mut self) {
-        // No handler may run once its closure is gone.
-        let callback = self.on_event.as_ref().unchecked_ref();
-        for event in EVENTS {
-            let _ = self
-                .parts
-                .root
-                .remove_event_listener_with_callback(event, callback);
-        }
-        let _ = self
-            .parts
-            .table_box
-            .remove_event_listener_with_callback("scroll", callback);
     }
 }
 
