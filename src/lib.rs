@@ -76,16 +76,31 @@ fn report_panics() {
     }));
 }
 
+/// Reads config.json, then opens what the address asks for. Not reached (the network, or
+/// the page going away), it is tried again after 1, 2, 4… up to 30 s, and the page says so.
+fn read_config(state: AppState, attempt: u32) {
+    spawn_local(async move {
+        match config::load().await {
+            Some(result) => {
+                state.apply_config(result);
+                state.open_address();
+            }
+            None => {
+                state.config_not_reached();
+                let wait = Duration::from_secs((1 << attempt.min(5)).min(30));
+                set_timeout(move || read_config(state, attempt + 1), wait);
+            }
+        }
+    });
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     report_panics();
     let state = AppState::new(Rc::new(WebEnv));
     provide_context(state);
 
-    spawn_local(async move {
-        state.apply_config(config::load().await);
-        state.open_address();
-    });
+    read_config(state, 0);
 
     let popstate = window_event_listener(leptos::ev::popstate, move |_| state.open_address());
     on_cleanup(move || popstate.remove());

@@ -143,7 +143,7 @@ impl AppState {
     }
 
     pub(super) fn open_fleet(&self, demo: bool) {
-        if !demo && self.key_for_request().is_none() {
+        if !demo && !self.key_given() {
             self.form_hint.set(Some(
                 "Paste your Novita API key to see every instance it can see. Or press Demo to see sample data without one."
                     .to_string(),
@@ -291,6 +291,16 @@ impl AppState {
     }
 
     // --- keeping it fresh ------------------------------------------------------------------
+
+    /// The real fleet is on screen with nothing fetched and nothing on its way (it was
+    /// opened before requests could be sent): fetches it now.
+    pub(super) fn fetch_fleet_if_waiting(&self) {
+        let live = self.fleet.live;
+        if live.is_active() && !live.has_data_untracked() && !live.is_busy() {
+            self.fleet.key_wait.set_value(None);
+            self.fetch_fleet(false);
+        }
+    }
 
     /// Keeps the fleet on screen (real or demo) fresh, and nothing else.
     pub(super) fn sync_fleet(&self) {

@@ -262,10 +262,30 @@ impl AppState {
         }
     }
 
-    /// The key to send, trimmed; `None` when there is none.
+    /// Whether the user has given a key (what the form says depends on it); untracked.
+    fn key_given(&self) -> bool {
+        self.api_key.with_untracked(|k| !k.trim().is_empty())
+    }
+
+    /// The key to send, trimmed; `None` when there is none, and until config.json has been
+    /// applied: it may name another API base, and the key goes to no base but the one the
+    /// deployment chose. What waited is fetched by [`Self::fetch_what_waited`].
     fn key_for_request(&self) -> Option<String> {
+        let config_in = self.config.with_untracked(Option::is_some);
         let key = self.api_key.with_untracked(|k| k.trim().to_string());
-        (!key.is_empty()).then_some(key)
+        (config_in && !key.is_empty()).then_some(key)
+    }
+
+    /// Requests just became possible (a key, or config.json, arrived): what is on screen or
+    /// watched and has no data yet is fetched, and the metrics and idle checks start.
+    fn fetch_what_waited(&self) {
+        for t in self.active_trackers() {
+            if !t.live.has_data_untracked() {
+                t.fetch(*self);
+            }
+        }
+        self.sync_metrics();
+        self.pump_idle();
     }
 
     pub fn announce(&self, text: impl Into<String>) {
@@ -303,6 +323,7 @@ impl AppState {
 
     /// Applies config.json: its API base is used unless the user chose one.
     pub fn apply_config(&self, result: Result<Config, String>) {
+        let could_send = self.key_for_request().is_some();
         match result {
             Ok(config) => {
                 self.config_warnings
@@ -324,6 +345,21 @@ impl AppState {
                     ..Config::default()
                 }));
             }
+        }
+        if !could_send && self.key_for_request().is_some() {
+            self.fetch_what_waited();
+            self.fetch_fleet_if_waiting();
+        }
+    }
+
+    /// config.json could not be fetched (it is tried again): nothing is sent meanwhile, and
+    /// the page says why.
+    pub fn config_not_reached(&self) {
+        if self.config.with_untracked(Option::is_none) {
+            self.config_warnings.set(vec![
+                "config.json could not be fetched; trying again. Nothing is sent to the API until it is read."
+                    .to_string(),
+            ]);
         }
     }
 
@@ -350,13 +386,7 @@ impl AppState {
         if had_none && self.key_for_request().is_some() {
             self.form_hint.set(None);
             // What waited for a key (a deep link, watch cards) can load now.
-            for t in self.active_trackers() {
-                if !t.live.has_data_untracked() {
-                    t.fetch(*self);
-                }
-            }
-            self.sync_metrics();
-            self.pump_idle();
+            self.fetch_what_waited();
         }
         self.fleet_key_changed();
     }
@@ -451,12 +481,11 @@ impl AppState {
                 .set(Some("Enter an instance ID to load.".to_string()));
             return;
         }
-        self.form_hint.set(match self.key_for_request() {
-            Some(_) => None,
-            None => Some(format!(
+        self.form_hint.set((!self.key_given()).then(|| {
+            format!(
                 "Paste your Novita API key to load {id}. Or press Demo to see sample data without one."
-            )),
-        });
+            )
+        }));
         if push_history {
             self.push_view(View::Instance(id.to_string()));
         }

@@ -429,6 +429,87 @@ fn the_key_is_kept_per_tab_unless_remembered_and_forgotten_everywhere() {
     assert_eq!(untrack(|| state.api_key()), "");
 }
 
+/// Nothing goes to the API before config.json has been applied: it may name another base (the
+/// bundled server's own, a CORS proxy), and the key must not go to the default meanwhile.
+/// What was asked for meanwhile (a Load, a key typed, a watched card) is fetched once it is.
+#[test]
+fn nothing_is_requested_before_config_json_has_been_applied() {
+    let env = FakeEnv::new()
+        .with_stored(Store::Session, "novita-viewer.apiKey", KEY)
+        .with_stored(Store::Local, "novita-viewer.watch", "watched");
+    let owner = Owner::new();
+    owner.set();
+    let state = AppState::new(Rc::new(env.clone()));
+    state.load("early");
+    state.set_api_key(format!("{KEY} "));
+    state.toggle_pin("pinned");
+    env.advance(60_000.0);
+    assert_eq!(env.sent_count(), 0, "nothing before config.json");
+    assert_eq!(
+        untrack(|| state.form_hint()),
+        None,
+        "the key is there: the form does not ask for it"
+    );
+
+    // It could not be fetched (it is tried again): still nothing, and the page says why.
+    state.config_not_reached();
+    env.advance(60_000.0);
+    assert_eq!(
+        env.sent_count(),
+        0,
+        "nothing while config.json is unreached"
+    );
+    let warnings = untrack(|| state.config_warnings());
+    assert!(
+        warnings.len() == 1 && warnings[0].contains("trying again"),
+        "{warnings:?}"
+    );
+
+    state.apply_config(Ok(config_with_base(BASE)));
+    state.open_address();
+    assert!(
+        untrack(|| state.config_warnings()).is_empty(),
+        "read: no warning"
+    );
+    let urls: Vec<String> = (0..env.sent_count())
+        .map(|i| env.request(i).url.clone())
+        .collect();
+    assert!(
+        urls.iter().all(|u| u.starts_with(BASE)),
+        "every request goes to config.json's base: {urls:?}"
+    );
+    for id in ["early", "pinned", "watched"] {
+        assert_eq!(requests_for(&env, id), 1, "{id} is fetched once: {urls:?}");
+    }
+}
+
+#[test]
+fn a_fleet_opened_before_config_json_is_fetched_once_it_is_applied() {
+    let env = FakeEnv::new();
+    let owner = Owner::new();
+    owner.set();
+    let state = AppState::new(Rc::new(env.clone()));
+    state.set_api_key(KEY.to_string());
+    state.show_fleet();
+    env.advance(60_000.0);
+    assert_eq!(env.sent_count(), 0, "nothing before config.json");
+    state.apply_config(Ok(config_with_base(BASE)));
+    let urls: Vec<String> = (0..env.sent_count())
+        .map(|i| env.request(i).url.clone())
+        .collect();
+    assert_eq!(
+        urls,
+        vec![fleet::list_url(0)],
+        "the list, from config.json's base"
+    );
+    env.advance(1_000.0);
+    assert_eq!(
+        env.sent_count(),
+        1,
+        "and only once (the key's settle timer is gone)"
+    );
+}
+
 #[test]
 fn config_sets_the_api_base_unless_the_user_chose_one() {
     let env =

@@ -560,6 +560,7 @@ fn nothing_is_checked_while_hidden_or_without_a_key() {
     let owner = Owner::new();
     owner.set();
     let keyless = AppState::new(std::rc::Rc::new(env2.clone()));
+    keyless.apply_config(Ok(instance_model::settings::Config::default()));
     keyless.watch_idle(vec!["a".into()]);
     env2.advance(600_000.0);
     assert_eq!(env2.sent_count(), 0, "no key: nothing");

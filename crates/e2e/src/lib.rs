@@ -33,7 +33,9 @@ use tokio::sync::Semaphore;
 pub use driver::{driver_url, free_port};
 pub use engine::{chromium_capabilities, Engine, Feature};
 pub use fake_novita::{FakeNovita, RecordedRequest, INSTANCE_PATH, TEST_API_KEY};
-pub use site::{closed_port_base, dist_dir, ConfigJson, Host, Report, Site};
+pub use site::{
+    closed_port_base, dist_dir, ConfigJson, Host, Report, Site, CONFIG_CUT_OFF, CONFIG_LATE,
+};
 
 /// How many browser sessions may run at once in one test binary. The machine has two cores;
 /// more browsers than that only make every test slower and the timing-based ones flaky.

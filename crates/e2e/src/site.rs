@@ -21,10 +21,11 @@
 //! per test over a folder holding only index.html, for the page with this test's CSP header,
 //! config.json and the API forwarded to this test's stand-in. Both are the server's own code.
 
+use futures_util::StreamExt;
 use std::collections::HashSet;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
@@ -100,7 +101,20 @@ pub enum ConfigJson {
     Missing,
     /// This exact text, as `application/json`, whatever it is.
     Raw(String),
+    /// What the inner one says, answered [`CONFIG_LATE`] late (the host's own, the bundled
+    /// server's `{"apiBase":""}`, is then answered by the harness).
+    Late(Box<ConfigJson>),
+    /// What the inner one says, after [`CONFIG_CUT_OFF`] answers cut off mid-body (the
+    /// connection closes before the length it announced), as when the network drops.
+    CutOff(Box<ConfigJson>),
 }
+
+/// How many answers a [`ConfigJson::CutOff`] config.json cuts off before a whole one.
+pub const CONFIG_CUT_OFF: usize = 2;
+
+/// How late a [`ConfigJson::Late`] config.json is answered: long enough for a test to type
+/// into the page before it arrives.
+pub const CONFIG_LATE: Duration = Duration::from_secs(4);
 
 impl ConfigJson {
     /// The API base the app should end up with, when this config sets one.
@@ -110,18 +124,37 @@ impl ConfigJson {
             ConfigJson::CrossOriginFake => Some(fake_base.to_owned()),
             ConfigJson::Missing => None,
             ConfigJson::Raw(text) => api_base(text),
+            ConfigJson::Late(inner) | ConfigJson::CutOff(inner) => inner.expected_base(fake_base),
         }
     }
 
-    /// The body the harness answers with instead of the host's, if any (`Some(None)`: 404).
-    fn harness_answer(&self, fake_base: &str) -> Option<Option<String>> {
+    /// How the harness answers config.json instead of the host, if it does.
+    fn harness_answer(&self, fake_base: &str) -> Option<ConfigAnswer> {
+        let body = |body: Option<String>| ConfigAnswer {
+            body,
+            ..ConfigAnswer::default()
+        };
+        // The inner answer, the host's own written out (the bundled server's).
+        let inner = |inner: &ConfigJson| {
+            inner
+                .harness_answer(fake_base)
+                .unwrap_or_else(|| body(Some(r#"{"apiBase":""}"#.to_owned())))
+        };
         match self {
             ConfigJson::HostDefault => None,
-            ConfigJson::CrossOriginFake => Some(Some(
+            ConfigJson::CrossOriginFake => Some(body(Some(
                 serde_json::json!({ "apiBase": fake_base }).to_string(),
-            )),
-            ConfigJson::Missing => Some(None),
-            ConfigJson::Raw(text) => Some(Some(text.clone())),
+            ))),
+            ConfigJson::Missing => Some(body(None)),
+            ConfigJson::Raw(text) => Some(body(Some(text.clone()))),
+            ConfigJson::Late(of) => Some(ConfigAnswer {
+                delay: CONFIG_LATE,
+                ..inner(of)
+            }),
+            ConfigJson::CutOff(of) => Some(ConfigAnswer {
+                cut_off: CONFIG_CUT_OFF,
+                ..inner(of)
+            }),
         }
     }
 }
@@ -333,7 +366,7 @@ impl Drop for Site {
 fn bundled_host(
     index: &str,
     page: Bytes,
-    config_answer: Option<Option<String>>,
+    config_answer: Option<ConfigAnswer>,
     fake_base: &str,
     connect: Vec<String>,
     read_only: bool,
@@ -364,7 +397,7 @@ fn bundled_host(
 fn static_host(
     base: &str,
     page: Bytes,
-    config: Option<String>,
+    config: ConfigAnswer,
     dist: PathBuf,
 ) -> Router<Arc<Records>> {
     let serve_page = move || {
@@ -559,8 +592,38 @@ fn html_response(page: Bytes) -> Response {
         .into_response()
 }
 
-async fn config_response(answer: Option<String>) -> Response {
-    match answer {
+/// How the harness answers config.json: `body` (`None`: 404), after `delay`, the first
+/// `cut_off` times cut off mid-body.
+#[derive(Clone, Default)]
+struct ConfigAnswer {
+    body: Option<String>,
+    delay: Duration,
+    cut_off: usize,
+    served: Arc<AtomicUsize>,
+}
+
+async fn config_response(answer: ConfigAnswer) -> Response {
+    tokio::time::sleep(answer.delay).await;
+    if answer.served.fetch_add(1, Ordering::SeqCst) < answer.cut_off {
+        // Half of a body that says it is longer; the connection closes after it.
+        let half: Result<Bytes, std::io::Error> = Ok(Bytes::from_static(b"{\"apiB"));
+        let cut = std::io::Error::other("cut off");
+        return (
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CONTENT_LENGTH, "64"),
+            ],
+            // The half is flushed first, so the browser has an answer it cannot retry.
+            Body::from_stream(futures_util::stream::iter([half]).chain(
+                futures_util::stream::once(async move {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    Err(cut)
+                }),
+            )),
+        )
+            .into_response();
+    }
+    match answer.body {
         Some(body) => (
             [
                 (header::CONTENT_TYPE, "application/json"),

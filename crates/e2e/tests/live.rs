@@ -521,8 +521,12 @@ async fn the_refresh_period_is_remembered() {
         );
         choose_refresh(&t, "off").await;
         t.reload().await;
-        t.load(TEST_API_KEY, FULL_ID).await;
+        // The link and the key kept in this tab load the instance again by themselves.
         t.wait_view(FULL_ID).await;
+        let reloaded = t.instance_gets().len();
+        t.load(TEST_API_KEY, FULL_ID).await;
+        // The Load's own request, which may reach the stand-in after the view is back.
+        t.wait_gets(reloaded + 1).await;
         let value = t.value("auto-refresh").await;
         check!(
             t,

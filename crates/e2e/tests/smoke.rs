@@ -199,3 +199,82 @@ async fn a_load_sends_its_request_before_drawing_anything() {
     })
     .await;
 }
+
+/// A key typed and a Load pressed before config.json has arrived wait for it: the key goes to
+/// no API base but the one the deployment chose (here the bundled server's own; the default
+/// base is outside its `connect-src`, so a request there would be a CSP violation, which fails
+/// the test). WebKit restoring a form after a navigation types too.
+#[tokio::test]
+async fn what_is_asked_before_config_json_arrives_waits_for_its_api_base() {
+    run(
+        Setup::with_config(ConfigJson::Late(Box::new(ConfigJson::HostDefault))),
+        |t| async move {
+            t.goto("/").await;
+            t.wait_for("load").await;
+            t.load(TEST_API_KEY, FULL_ID).await;
+            let base = t.value("api-base").await;
+            check!(
+                t,
+                base.starts_with("https://api.novita.ai"),
+                "config.json should not have been applied yet (it is 4 s late), the API base is {base:?}: the test typed too slowly to test anything"
+            );
+            check!(
+                t,
+                t.instance_gets().is_empty(),
+                "nothing may be asked before config.json: {:?}",
+                t.instance_gets()
+            );
+            t.wait_view(FULL_ID).await;
+            let gets = t.instance_gets();
+            check!(
+                t,
+                gets.len() == 1,
+                "the Load is sent once, when config.json has arrived: {gets:?}"
+            );
+        },
+    )
+    .await;
+}
+
+/// config.json cut off by the network is tried again, and nothing is sent until it has been
+/// read: the page says so meanwhile, and then goes on as if it had come at once.
+#[tokio::test]
+async fn a_config_json_that_does_not_arrive_is_tried_again_and_nothing_is_sent_meanwhile() {
+    run(
+        Setup::with_config(ConfigJson::CutOff(Box::new(ConfigJson::HostDefault))),
+        |t| async move {
+            t.goto(&format!("/?instance={FULL_ID}")).await;
+            t.wait_for("load").await;
+            let warnings = "return [...document.querySelectorAll('.warning')].map(e => e.innerText).join(' | ');";
+            t.wait_js(
+                "a warning that config.json is being tried again",
+                "return [...document.querySelectorAll('.warning')].some(e => e.innerText.includes('config.json could not be fetched; trying again'));",
+                vec![],
+            )
+            .await;
+            t.fill("api-key", TEST_API_KEY).await;
+            check!(
+                t,
+                t.instance_gets().is_empty(),
+                "nothing may be asked before config.json: {:?}",
+                t.instance_gets()
+            );
+            t.wait_view(FULL_ID).await;
+            let configs = t
+                .site
+                .requests()
+                .iter()
+                .filter(|r| r.as_str() == "/config.json")
+                .count();
+            check!(
+                t,
+                configs == e2e::CONFIG_CUT_OFF + 1,
+                "config.json is asked for until it arrives whole: asked {configs} times"
+            );
+            let left = t.js(warnings).await;
+            check!(t, left == serde_json::json!(""), "the warning goes once it is read: {left}");
+            check!(t, t.instance_gets().len() == 1, "loaded once: {:?}", t.instance_gets());
+        },
+    )
+    .await;
+}
