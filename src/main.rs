@@ -3,7 +3,7 @@
 use wasm_bindgen::JsCast;
 
 fn main() {
-    // index.html's `appShellPainted`: the drawn start screen's first paint recorded (see there).
+    // index.html's `appShellPainted`: the drawn start screen's paint recorded, its last part included (see there).
     let painted = web_sys::window()
         .and_then(|w| js_sys::Reflect::get(&w, &"appShellPainted".into()).ok())
         .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
