@@ -4,29 +4,14 @@ style view, from the wasm's own `name` section, with no tool to install).
 
 Usage: scripts/wasm-sizes.py [file.wasm] [--top N] [--by crate|fn]
 Default file: the release build before wasm-bindgen/wasm-opt, which still has its names."""
+import os
 import re
 import sys
 from collections import defaultdict
 
-
-def leb(data, pos):
-    result = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        result |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            return result, pos
-
-
-def sections(data):
-    pos = 8
-    while pos < len(data):
-        sid = data[pos]
-        size, pos = leb(data, pos + 1)
-        yield sid, data[pos:pos + size]
-        pos += size
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from wasm_binary import read_u32 as leb, sections  # noqa: E402
 
 
 def parse(path):

@@ -10,39 +10,10 @@ exactly once in the JS, as a key (`name:` or `name(`); the renamed wasm reads ba
 same imports in the same order under the new names."""
 import re
 
-# The wasm binary format: https://webassembly.github.io/spec/core/binary/modules.html
-MAGIC = b"\0asm\1\0\0\0"
+from wasm_binary import MAGIC, Error, read_u32 as _read_u32, sections as _sections, u32 as _u32
+
 IMPORT_SECTION = 2
 FUNCTION_IMPORT = 0
-
-
-class Error(Exception):
-    pass
-
-
-def _read_u32(data: bytes, pos: int) -> tuple[int, int]:
-    """An unsigned LEB128 number at `pos`: (value, position after it)."""
-    value = shift = 0
-    while True:
-        if pos >= len(data):
-            raise Error("a number runs past the end of the wasm")
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            return value, pos
-
-
-def _u32(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, value = value & 0x7F, value >> 7
-        if value:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
 
 
 def _short(n: int) -> str:
@@ -55,20 +26,6 @@ def _short(n: int) -> str:
         name = letters[n % len(letters)] + name
         n //= len(letters)
     return name
-
-
-def _sections(wasm: bytes):
-    """(id, body) of each section, in order."""
-    if not wasm.startswith(MAGIC):
-        raise Error("not a wasm module (version 1)")
-    pos = len(MAGIC)
-    while pos < len(wasm):
-        section = wasm[pos]
-        size, start = _read_u32(wasm, pos + 1)
-        if start + size > len(wasm):
-            raise Error("section %d runs past the end of the wasm" % section)
-        yield section, wasm[start : start + size]
-        pos = start + size
 
 
 def _imports(body: bytes):
