@@ -185,6 +185,8 @@ async fn fleet_shots(dir: PathBuf) {
             t.js_with(DARK, vec![json!(false)]).await;
         }
         resize(&t, 1280, 1000).await;
+        // The table draws the rows in sight again after a resize: let it, before taking rows.
+        tokio::time::sleep(Duration::from_millis(500)).await;
         for id in ["a1c4e7f0b3d62958", IDLE_ID, "d4f7b0c3e6a9528b"] {
             let css = format!(
                 "[data-testid=\"fleet-row\"][data-instance-id=\"{id}\"] [data-testid=\"fleet-select\"]"
