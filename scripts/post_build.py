@@ -9,7 +9,9 @@ In Trunk's staging directory, in this order:
    index.html's `integrity` for it is recomputed (58.7 KB to 27 KB raw, -2.2 KB gzipped);
 2. index.html's inline stylesheet is minified (scripts/minify_css.py, -1.5 KB gzipped), and
    its HTML comments (notes for whoever reads the source) are taken out;
-3. scripts/csp-meta.py writes the hashes of the inline script and style into the CSP <meta>,
+3. the JS and wasm file names get the hash of what is served (Trunk's is of its build before this
+   hook, and those names are cached for a year);
+4. scripts/csp-meta.py writes the hashes of the inline script and style into the CSP <meta>,
    so they are the hashes of the bytes the page carries.
 
 Trunk's own `--minify` was tried instead: it also rewrites index.html, and its unquoted
@@ -81,6 +83,24 @@ def main() -> int:
 
     html = minify_inline_styles(html)
     html = re.sub(r"<!--.*?-->", "", html, flags=re.S)
+
+    # Trunk's `-<16 hex digits>` in the two names hashes the build before this hook (and before
+    # wasm-opt), but the bundled server and the hosting notes cache such names for a year: the
+    # name must change whenever what is served does. Both get the hash of both files as served
+    # (they belong together: the glue calls the wasm's imports by their shortened names).
+    found = re.fullmatch(r"(.*)-([0-9a-f]{16})\.js", os.path.basename(script))
+    if not found or not os.path.basename(module) == "%s-%s_bg.wasm" % found.groups():
+        return fail("expected Trunk's NAME-HASH.js and NAME-HASH_bg.wasm, found %s and %s"
+                    % (os.path.basename(script), os.path.basename(module)))
+    trunk_hash = found.group(2)
+    served_hash = hashlib.sha256(wasm + minified.stdout).hexdigest()[:16]
+    if html.count(trunk_hash) != 4:
+        return fail("index.html should name %s four times (two links, the loader's two paths)"
+                    % trunk_hash)
+    html = html.replace(trunk_hash, served_hash)
+    for path in (script, module):
+        name = os.path.basename(path).replace(trunk_hash, served_hash)
+        os.replace(path, os.path.join(os.path.dirname(path), name))
     with open(index, "w", encoding="utf-8", newline="") as f:
         f.write(html)
     return subprocess.run([sys.executable, os.path.join(HERE, "csp-meta.py"), index]).returncode
