@@ -381,10 +381,12 @@ impl AppState {
 
     pub fn set_api_key(&self, key: String) {
         saved::save_key(&*self.env(), &key, self.remember_key.get_untracked());
-        let had_none = self.key_for_request().is_none();
+        let (had_key, could_send) = (self.key_given(), self.key_for_request().is_some());
         self.api_key.set(key);
-        if had_none && self.key_for_request().is_some() {
-            self.form_hint.set(None);
+        if !had_key && self.key_given() {
+            self.form_hint.set(None); // it asked for the key (config.json may still be coming)
+        }
+        if !could_send && self.key_for_request().is_some() {
             // What waited for a key (a deep link, watch cards) can load now.
             self.fetch_what_waited();
         }

@@ -440,7 +440,12 @@ fn nothing_is_requested_before_config_json_has_been_applied() {
     let owner = Owner::new();
     owner.set();
     let state = AppState::new(Rc::new(env.clone()));
+    state.forget_key();
     state.load("early");
+    assert!(
+        untrack(|| state.form_hint()).is_some_and(|h| h.contains("Paste your Novita API key")),
+        "without a key, the form asks for one"
+    );
     state.set_api_key(format!("{KEY} "));
     state.toggle_pin("pinned");
     env.advance(60_000.0);
