@@ -37,6 +37,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use fake_novita::FakeNovita;
+use novita_viewer_server::static_files::generated_config_json;
 use novita_viewer_server::{Config, LogSink, Server};
 use serde_json::Value;
 use tokio::net::TcpListener;
@@ -102,7 +103,7 @@ pub enum ConfigJson {
     /// This exact text, as `application/json`, whatever it is.
     Raw(String),
     /// What the inner one says, answered [`CONFIG_LATE`] late (the host's own, the bundled
-    /// server's `{"apiBase":""}`, is then answered by the harness).
+    /// server's, is then answered by the harness with the server's own words).
     Late(Box<ConfigJson>),
     /// What the inner one says, after [`CONFIG_CUT_OFF`] answers cut off mid-body (the
     /// connection closes before the length it announced), as when the network drops.
@@ -128,8 +129,9 @@ impl ConfigJson {
         }
     }
 
-    /// How the harness answers config.json instead of the host, if it does.
-    fn harness_answer(&self, fake_base: &str) -> Option<ConfigAnswer> {
+    /// How the harness answers config.json instead of the host, if it does (`read_only`: the
+    /// bundled server runs with `--read-only`).
+    fn harness_answer(&self, fake_base: &str, read_only: bool) -> Option<ConfigAnswer> {
         let body = |body: Option<String>| ConfigAnswer {
             body,
             ..ConfigAnswer::default()
@@ -137,8 +139,8 @@ impl ConfigJson {
         // The inner answer, the host's own written out (the bundled server's).
         let inner = |inner: &ConfigJson| {
             inner
-                .harness_answer(fake_base)
-                .unwrap_or_else(|| body(Some(r#"{"apiBase":""}"#.to_owned())))
+                .harness_answer(fake_base, read_only)
+                .unwrap_or_else(|| body(Some(generated_config_json(read_only))))
         };
         match self {
             ConfigJson::HostDefault => None,
@@ -249,7 +251,7 @@ impl Site {
         let index = std::fs::read_to_string(dist.join("index.html"))
             .unwrap_or_else(|err| panic!("reading dist/index.html: {err}"));
         let page = Bytes::from(page_html(&index, &connect));
-        let config_answer = config.harness_answer(fake_base);
+        let config_answer = config.harness_answer(fake_base, read_only);
 
         let (base_path, app) = match host {
             Host::Bundled => (
