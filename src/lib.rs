@@ -48,7 +48,7 @@ fn Current(tracker: Tracker) -> impl IntoView {
     let owner = Owner::current().unwrap_or_default();
     let shown = StoredValue::new_local(None::<components::Mounted>);
     on_cleanup(move || shown.set_value(None));
-    Effect::new(move |_| {
+    crate::components::effect(move || {
         if shown.with_value(Option::is_some) || !phase.get().has_data() {
             return;
         }
@@ -129,7 +129,7 @@ pub fn App() -> impl IntoView {
             })
         }),
     });
-    Effect::new(move |_| page::show_headline(headline.get()));
+    crate::components::effect(move || page::show_headline(headline.get()));
 
     // Rebuilt only when another screen is shown, not when the same one is loaded again.
     let shown = Memo::new(move |_| state.screen());

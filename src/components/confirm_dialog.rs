@@ -25,7 +25,7 @@ pub fn ConfirmDialog() -> impl IntoView {
     let state = expect_context::<AppState>();
     // Kept by the effect, which lives as long as the App.
     let mut shown: Option<OpenDialog> = None;
-    Effect::new(move |_| {
+    crate::components::effect(move || {
         let asked = state.confirmation();
         // The one before goes first (and gives focus back).
         drop(shown.take());

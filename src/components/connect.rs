@@ -216,7 +216,7 @@ pub fn Connect(instance: Memo<Instance>) -> impl IntoView {
         })
     });
     let root = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
+    crate::components::effect(move || {
         if let Some(root) = root.get() {
             parts.with(|p| draw(&root, p));
         }

@@ -12,7 +12,7 @@ pub fn LoadForm() -> impl IntoView {
     // The ID field is the form's own; it follows the instance on screen (a deep link, a
     // watch card, back and forward) and is read when the form is sent.
     let id_field = RwSignal::new(String::new());
-    Effect::new(move |_| {
+    crate::components::effect(move || {
         if let Some(c) = state.current().filter(|c| !c.demo) {
             id_field.set(c.id);
         }

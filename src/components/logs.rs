@@ -69,7 +69,7 @@ pub fn LogsPanel(instance_id: String, logs: Option<LogStreams>, demo: bool) -> i
     // Kept by the effect: when the panel goes, so does the effect, and with it the panel's
     // handler (removed from the page) and its stream (closed).
     let mut panel: Option<Panel> = None;
-    Effect::new(move |_| {
+    crate::components::effect(move || {
         let Some(root) = root.get() else { return };
         if let Some((instance_id, logs, stream)) = unbuilt.take() {
             let parts = Parts::new(&root, state, instance_id, logs, stream, changed, demo);

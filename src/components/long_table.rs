@@ -318,7 +318,7 @@ pub fn LongTable(
     let viewport = Viewport::new(0);
     let body = NodeRef::<Tbody>::new();
     let drawn = StoredValue::new_local(None::<Drawn>);
-    Effect::new(move |_| {
+    crate::components::effect(move || {
         let Some(tbody) = body.get() else {
             return;
         };

@@ -45,3 +45,16 @@ pub fn mount_under<N: IntoView + 'static>(
     let parent: web_sys::HtmlElement = parent.clone().unchecked_into();
     Box::new(owner.with(|| leptos::mount::mount_to(parent, view)))
 }
+
+/// `Effect::new(move |_| f())`, with one copy of the effect's machinery for the whole app.
+///
+/// `Effect::new` is generic over its closure: each call site carried its own copy of the task
+/// that waits for a change and runs the closure (some 3 KB before wasm-opt). Every effect here
+/// ignores its previous value, so they all go through one boxed closure type.
+pub fn effect(f: impl FnMut() + 'static) {
+    effect_boxed(Box::new(f))
+}
+
+fn effect_boxed(mut f: Box<dyn FnMut()>) {
+    Effect::new(move |_| f());
+}

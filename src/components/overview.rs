@@ -257,7 +257,7 @@ pub fn Overview(instance: Memo<Instance>) -> impl IntoView {
     let owner = Owner::current().unwrap_or_default();
     let drawn = StoredValue::new_local(None::<Drawn>);
     on_cleanup(move || drawn.set_value(None));
-    Effect::new(move |_| {
+    crate::components::effect(move || {
         let Some(root) = root.get() else { return };
         instance.with(|i| {
             drawn.update_value(|d| d.get_or_insert_with(|| Drawn::new(&root, &owner)).show(i))

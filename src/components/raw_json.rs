@@ -54,7 +54,7 @@ pub fn RawJson(raw: Memo<String>, #[prop(into)] instance_id: Signal<String>) -> 
         }
     };
     let root = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
+    crate::components::effect(move || {
         let Some(root) = root.get() else { return };
         if root.child_element_count() == 0 {
             root.set_inner_html(MARKUP);

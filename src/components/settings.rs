@@ -9,7 +9,7 @@ pub fn Settings() -> impl IntoView {
     let state = expect_context::<AppState>();
     let draft = RwSignal::new(untrack(move || state.api_base()));
     // Keep the field in step when config.json arrives or the user resets.
-    Effect::new(move |_| draft.set(state.api_base()));
+    crate::components::effect(move || draft.set(state.api_base()));
     let problem = RwSignal::new(None::<String>);
     let apply = move || {
         let text = draft.get_untracked();

@@ -16,7 +16,7 @@ pub fn Timeline(tracker: Tracker) -> impl IntoView {
     // The moments drawn, oldest first: what is new is added at the end; anything else (the
     // list replaced) draws it again.
     let drawn = StoredValue::new_local(Vec::<u64>::new());
-    Effect::new(move |_| {
+    crate::components::effect(move || {
         let (Some(count), Some(list)) = (count.get(), list.get()) else {
             return;
         };

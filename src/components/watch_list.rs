@@ -83,7 +83,7 @@ pub fn WatchList() -> impl IntoView {
     let owner = Owner::current().unwrap_or_default();
     let drawn = StoredValue::new_local(Vec::<Mounted>::new());
     on_cleanup(move || drawn.set_value(Vec::new()));
-    Effect::new(move |_| {
+    crate::components::effect(move || {
         let Some(ul) = list.get() else { return };
         let cards = cards.get();
         // The old cards go first (each handle unmounts its card when dropped).

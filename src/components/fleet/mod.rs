@@ -119,12 +119,12 @@ pub fn FleetScreen(demo: bool) -> impl IntoView {
     // made it look at every drawn row again, and a scroll at the summary (measured: a quarter
     // of a millisecond more a keystroke, for 0.3 KB less wasm).
     let shared = Rc::clone(&screen);
-    Effect::new(move |_| {
+    crate::components::effect(move || {
         if let Some(parts) = parts(&shared) {
             parts.show();
         }
     });
-    Effect::new(move |_| {
+    crate::components::effect(move || {
         if let Some(parts) = parts(&screen) {
             parts.table.show();
         }

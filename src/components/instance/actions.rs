@@ -25,7 +25,7 @@ pub fn InstanceActions(tracker: Tracker) -> impl IntoView {
     let id = tracker.id();
     let bar = StoredValue::new_local(None::<Bar>);
     on_cleanup(move || bar.set_value(None));
-    Effect::new(move |_| {
+    crate::components::effect(move || {
         let Some(slot) = slot.get() else { return };
         if !state.actions_allowed() {
             bar.set_value(None);
