@@ -114,7 +114,7 @@ pub fn App() -> impl IntoView {
 
     // Tab title (status first, so it reads in a tab strip) and favicon colour follow the
     // instance on screen; on the fleet, how many need attention.
-    let headline = Memo::new(move |_| match state.screen() {
+    let headline = crate::components::memo(move || match state.screen() {
         Screen::Fleet { demo } => state
             .fleet()
             .live(demo)
@@ -132,7 +132,7 @@ pub fn App() -> impl IntoView {
     crate::components::effect(move || page::show_headline(headline.get()));
 
     // Rebuilt only when another screen is shown, not when the same one is loaded again.
-    let shown = Memo::new(move |_| state.screen());
+    let shown = crate::components::memo(move || state.screen());
     let body = move || {
         match shown.get() {
         Screen::Fleet { demo } => view! { <FleetScreen demo=demo /> }.into_any(),

@@ -205,7 +205,7 @@ fn draw(root: &Element, (jupyter, terminal, ssh, logs): &Parts) {
 pub fn Connect(instance: Memo<Instance>) -> impl IntoView {
     let state = expect_context::<AppState>();
     // Drawn again only when the connection details change, not on every refresh.
-    let parts = Memo::new(move |_| {
+    let parts = crate::components::memo(move || {
         instance.with(|i| {
             (
                 i.jupyter.clone().unwrap_or_default(),

@@ -40,7 +40,7 @@ fn env_row(pos: usize, e: &EnvVar) -> Option<Element> {
 #[component]
 pub fn Envs(instance: Memo<Instance>) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let len = Memo::new(move |_| instance.with(|i| i.envs.len()));
+    let len = crate::components::memo(move || instance.with(|i| i.envs.len()));
     let draw: DrawRows = Arc::new(move |window, drawn| {
         instance.with(|i| {
             let shown = &i.envs[window.start..window.end];

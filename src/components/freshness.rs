@@ -114,7 +114,7 @@ pub fn RefreshControls(#[prop(default = None)] pin: Option<String>) -> impl Into
             </label>
             <button type="button" data-testid="refresh" title="Refresh now (r)" on:click=move |_| state.refresh()>"Refresh"</button>
             {pin.map(|id| {
-                let pinned = Memo::new({ let id = id.clone(); move |_| state.is_watched(&id) });
+                let pinned = crate::components::memo({ let id = id.clone(); move || state.is_watched(&id) });
                 view! {
                     <button type="button" data-testid="pin" aria-pressed=move || pinned.get().to_string()
                         on:click=move |_| state.toggle_pin(&id)>

@@ -49,17 +49,17 @@ pub fn DemoBanner(current: String) -> impl IntoView {
 #[component]
 pub fn InstanceView(tracker: Tracker) -> impl IntoView {
     let live = tracker.live;
-    let instance = Memo::new(move |_| {
+    let instance = crate::components::memo(move || {
         live.with_data(|d| d.map(|f| f.instance.clone()))
             .unwrap_or_default()
     });
-    let fetched_at = Memo::new(move |_| live.fetched_at());
-    let raw = Memo::new(move |_| live.with_data(|d| d.map(|f| f.raw.clone()).unwrap_or_default()));
-    let in_progress = Memo::new(move |_| instance.with(|i| i.status.is_in_progress()));
+    let fetched_at = crate::components::memo(move || live.fetched_at());
+    let raw = crate::components::memo(move || live.with_data(|d| d.map(|f| f.raw.clone()).unwrap_or_default()));
+    let in_progress = crate::components::memo(move || instance.with(|i| i.status.is_in_progress()));
     let count = move |f: fn(&instance_model::Instance) -> usize| move || instance.with(f);
     let id = tracker.id();
     let log_id = id.clone();
-    let log_streams = Memo::new(move |_| instance.with(|i| i.logs.clone()));
+    let log_streams = crate::components::memo(move || instance.with(|i| i.logs.clone()));
     view! {
         <article class="instance-view" data-testid="instance-view" data-instance-id=id.clone()>
             {tracker.demo.then(|| view! { <DemoBanner current=id.clone() /> })}

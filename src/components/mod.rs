@@ -58,3 +58,17 @@ pub fn effect(f: impl FnMut() + 'static) {
 fn effect_boxed(mut f: Box<dyn FnMut()>) {
     Effect::new(move |_| f());
 }
+
+/// `Memo::new(move |_| f())`, with one copy of the memo's machinery per value type rather than
+/// per call site (as [`effect`]).
+pub fn memo<T: PartialEq + Send + Sync + 'static>(
+    f: impl Fn() -> T + Send + Sync + 'static,
+) -> Memo<T> {
+    memo_boxed(Box::new(f))
+}
+
+fn memo_boxed<T: PartialEq + Send + Sync + 'static>(
+    f: Box<dyn Fn() -> T + Send + Sync>,
+) -> Memo<T> {
+    Memo::new(move |_| f())
+}

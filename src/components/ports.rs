@@ -83,7 +83,7 @@ fn port_row(pos: usize, port: &PortMapping) -> Option<Element> {
 #[component]
 pub fn Ports(instance: Memo<Instance>) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let len = Memo::new(move |_| instance.with(|i| i.port_mappings.len()));
+    let len = crate::components::memo(move || instance.with(|i| i.port_mappings.len()));
     let draw: DrawRows = Arc::new(move |window, drawn| {
         instance.with(|i| {
             let shown = &i.port_mappings[window.start..window.end];

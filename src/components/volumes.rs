@@ -36,7 +36,7 @@ fn volume_row(pos: usize, v: &VolumeMount, size: &str) -> Option<Element> {
 
 #[component]
 pub fn Volumes(instance: Memo<Instance>) -> impl IntoView {
-    let len = Memo::new(move |_| instance.with(|i| i.volume_mounts.len()));
+    let len = crate::components::memo(move || instance.with(|i| i.volume_mounts.len()));
     let draw: DrawRows = Arc::new(move |window, drawn| {
         instance.with(|i| {
             let shown = &i.volume_mounts[window.start..window.end];

@@ -13,11 +13,11 @@ use leptos::prelude::*;
 fn WatchCard(id: String, tracker: Tracker, linked: bool) -> impl IntoView {
     let state = expect_context::<AppState>();
     let phase = tracker.live.phase();
-    let instance = Memo::new(move |_| tracker.live.with_data(|d| d.map(|f| f.instance.clone())));
+    let instance = crate::components::memo(move || tracker.live.with_data(|d| d.map(|f| f.instance.clone())));
     let badge =
-        Memo::new(move |_| instance.with(|i| i.as_ref().map(|i| (i.status.clone(), i.tone()))));
-    let fetched_at = Memo::new(move |_| tracker.live.fetched_at());
-    let in_progress = Memo::new(move |_| {
+        crate::components::memo(move || instance.with(|i| i.as_ref().map(|i| (i.status.clone(), i.tone()))));
+    let fetched_at = crate::components::memo(move || tracker.live.fetched_at());
+    let in_progress = crate::components::memo(move || {
         instance.with(|i| i.as_ref().is_some_and(|i| i.status.is_in_progress()))
     });
     let open_id = id.clone();
@@ -64,7 +64,7 @@ fn WatchCard(id: String, tracker: Tracker, linked: bool) -> impl IntoView {
 pub fn WatchList() -> impl IntoView {
     let state = expect_context::<AppState>();
     // Kept cards first, then the ones a link brought, each once.
-    let cards = Memo::new(move |_| {
+    let cards = crate::components::memo(move || {
         let pinned = state.pinned();
         let linked: Vec<(String, bool)> = state
             .linked()

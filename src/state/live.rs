@@ -86,7 +86,7 @@ impl<T: Send + Sync + PartialEq + 'static> Live<T> {
         let data = RwSignal::new(None::<T>);
         let failure = RwSignal::new(None::<Failure>);
         let loading = RwSignal::new(false);
-        let phase = Memo::new(move |_| {
+        let phase = crate::components::memo(move || {
             let failed = failure.with(Option::is_some);
             match (data.with(Option::is_some), failed, loading.get()) {
                 (true, true, _) => Phase::Stale,

@@ -65,8 +65,8 @@ pub fn FleetScreen(demo: bool) -> impl IntoView {
     let fleet = state.fleet();
     let live = fleet.live(demo);
     let phase = live.phase();
-    let fetched_at = Memo::new(move |_| live.fetched_at());
-    let sorted = Memo::new(move |_| {
+    let fetched_at = crate::components::memo(move || live.fetched_at());
+    let sorted = crate::components::memo(move || {
         let sort = fleet.sort();
         live.with_data(|d| {
             let mut items = d.map(|l| l.items.clone()).unwrap_or_default();
@@ -75,7 +75,7 @@ pub fn FleetScreen(demo: bool) -> impl IntoView {
         })
     });
     let is_idle = move |id: &str| state.idle_for(id).is_some_and(|i| i.is_idle());
-    let shown = Memo::new(move |_| {
+    let shown = crate::components::memo(move || {
         let filter = Filter::new(&fleet.query(), fleet.tone());
         let idle_only = fleet.idle_only();
         sorted.with(|r| {
@@ -83,14 +83,14 @@ pub fn FleetScreen(demo: bool) -> impl IntoView {
             Rows(r.0.iter().filter(keeps).cloned().collect())
         })
     });
-    let tally = Memo::new(move |_| {
+    let tally = crate::components::memo(move || {
         sorted.with(|r| Tally {
             by_tone: count_by_tone(&r.0),
             idle: r.0.iter().filter(|i| is_idle(i.id())).count(),
             total: r.0.len(),
         })
     });
-    let in_progress = Memo::new(move |_| tally.with(|t| t.by_tone[1] > 0));
+    let in_progress = crate::components::memo(move || tally.with(|t| t.by_tone[1] > 0));
     // Made here rather than in an effect, whose own owner is cleared on every run.
     let reads = Reads {
         state,
@@ -101,7 +101,7 @@ pub fn FleetScreen(demo: bool) -> impl IntoView {
         tally,
         // A usize, as other memos of the app are: a memo of a type of its own would bring the
         // wasm its own copy of the memo's code (386 bytes as an i64).
-        minute: Memo::new(move |_| (state.now_ms() / 60_000.0) as usize),
+        minute: crate::components::memo(move || (state.now_ms() / 60_000.0) as usize),
         viewport: Viewport::new(fleet.scroll_top()),
     };
     let root = NodeRef::<leptos::html::Section>::new();

@@ -15,7 +15,7 @@ pub fn IdleFlag(
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     // The words, changing once a minute though the clock ticks every second.
-    let words = Memo::new(move |_| {
+    let words = crate::components::memo(move || {
         let id = match &instance_id {
             Some(id) => id.clone(),
             None => state.current().filter(|c| !c.demo)?.id,
