@@ -159,10 +159,10 @@ pub fn App() -> impl IntoView {
         };
         let href = if demo { "?demo=fleet" } else { "?fleet" };
         Some(view! {
-            <a class="back" data-testid="fleet-link" href=href on:click=move |ev| {
+            <a class="back" data-testid="fleet-link" href=href on:click={crate::components::click(move |ev| {
                 ev.prevent_default();
                 if demo { state.show_demo_fleet() } else { state.show_fleet() }
-            }>"← All instances"</a>
+            })}>"← All instances"</a>
         })
     };
 

@@ -244,5 +244,5 @@ pub fn Connect(instance: Memo<Instance>) -> impl IntoView {
             flash_copied(&button);
         }
     };
-    view! { <div class="connect" node_ref=root on:click=on_click></div> }
+    view! { <div class="connect" node_ref=root on:click={crate::components::click(on_click)}></div> }
 }

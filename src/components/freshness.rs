@@ -112,12 +112,12 @@ pub fn RefreshControls(#[prop(default = None)] pin: Option<String>) -> impl Into
                     {options}
                 </select>
             </label>
-            <button type="button" data-testid="refresh" title="Refresh now (r)" on:click=move |_| state.refresh()>"Refresh"</button>
+            <button type="button" data-testid="refresh" title="Refresh now (r)" on:click={crate::components::click(move |_| state.refresh())}>"Refresh"</button>
             {pin.map(|id| {
                 let pinned = crate::components::memo({ let id = id.clone(); move || state.is_watched(&id) });
                 view! {
                     <button type="button" data-testid="pin" aria-pressed=move || pinned.get().to_string()
-                        on:click=move |_| state.toggle_pin(&id)>
+                        on:click={crate::components::click(move |_| state.toggle_pin(&id))}>
                         {move || if pinned.get() { "Unpin" } else { "Pin to watch list" }}
                     </button>
                 }

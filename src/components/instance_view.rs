@@ -27,13 +27,13 @@ pub fn DemoBanner(current: String) -> impl IntoView {
             let selected = *id == current;
             view! {
                 <button type="button" class="tab" aria-pressed=selected.to_string()
-                    on:click=move |_| state.show_demo(id)>{*label}</button>
+                    on:click={crate::components::click(move |_| state.show_demo(id))}>{*label}</button>
             }
         })
         .collect_view();
     let tabs = view! {
         <button type="button" class="tab" aria-pressed=fleet.to_string()
-            on:click=move |_| state.show_demo_fleet()>"Sample fleet"</button>
+            on:click={crate::components::click(move |_| state.show_demo_fleet())}>"Sample fleet"</button>
         {tabs}
     };
     view! {
@@ -54,7 +54,9 @@ pub fn InstanceView(tracker: Tracker) -> impl IntoView {
             .unwrap_or_default()
     });
     let fetched_at = crate::components::memo(move || live.fetched_at());
-    let raw = crate::components::memo(move || live.with_data(|d| d.map(|f| f.raw.clone()).unwrap_or_default()));
+    let raw = crate::components::memo(move || {
+        live.with_data(|d| d.map(|f| f.raw.clone()).unwrap_or_default())
+    });
     let in_progress = crate::components::memo(move || instance.with(|i| i.status.is_in_progress()));
     let count = move |f: fn(&instance_model::Instance) -> usize| move || instance.with(f);
     let id = tracker.id();

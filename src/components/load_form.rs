@@ -44,7 +44,7 @@ pub fn LoadForm() -> impl IntoView {
                     />
                     <button type="button" class="ghost" aria-pressed=move || show_key.get().to_string()
                         aria-label=move || if show_key.get() { "Hide API key" } else { "Show API key" }
-                        on:click=move |_| show_key.update(|s| *s = !*s)>
+                        on:click={crate::components::click(move |_| show_key.update(|s| *s = !*s))}>
                         {move || if show_key.get() { "Hide" } else { "Show" }}
                     </button>
                 </div>
@@ -56,7 +56,7 @@ pub fn LoadForm() -> impl IntoView {
                         "Remember on this device"
                     </label>
                     <button type="button" class="link" data-testid="forget-key"
-                        on:click=move |_| state.forget_key()>"Forget key"</button>
+                        on:click={crate::components::click(move |_| state.forget_key())}>"Forget key"</button>
                 </div>
                 <p class="hint">"Kept in this tab only unless you tick Remember. Sent only to the API base, in the Authorization header."</p>
             </div>
@@ -77,7 +77,7 @@ pub fn LoadForm() -> impl IntoView {
                         {move || if loading() { "Loading…" } else { "Load" }}
                     </button>
                     <button type="button" data-testid="demo" title="Show built-in sample instances: no key, no network"
-                        on:click=move |_| state.show_demo(demo::first_id())>
+                        on:click={crate::components::click(move |_| state.show_demo(demo::first_id()))}>
                         "Demo"
                     </button>
                 </div>

@@ -345,11 +345,11 @@ pub fn LongTable(
             node_ref=viewport.node on:scroll=move |_| { viewport.scrolled(); }>
             <table class=class aria-rowcount=move || len.get() + 1>
                 <thead><tr aria-rowindex="1">{headings}</tr></thead>
-                <tbody node_ref=body on:click=move |ev| {
+                <tbody node_ref=body on:click={crate::components::click(move |ev| {
                     if let Some((pos, target)) = event_row(ev.target()) {
                         on_click(pos, target);
                     }
-                }></tbody>
+                })}></tbody>
             </table>
         </div>
     }

@@ -72,3 +72,10 @@ fn memo_boxed<T: PartialEq + Send + Sync + 'static>(
 ) -> Memo<T> {
     Memo::new(move |_| f())
 }
+
+/// A click handler, boxed: one copy of the code that attaches a handler for all of them.
+pub fn click(
+    f: impl FnMut(leptos::ev::MouseEvent) + 'static,
+) -> Box<dyn FnMut(leptos::ev::MouseEvent)> {
+    Box::new(f)
+}

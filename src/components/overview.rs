@@ -289,5 +289,5 @@ pub fn Overview(instance: Memo<Instance>) -> impl IntoView {
         );
         flash_copied(&button);
     };
-    view! { <header node_ref=root on:click=on_click></header> }
+    view! { <header node_ref=root on:click={crate::components::click(on_click)}></header> }
 }

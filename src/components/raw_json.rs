@@ -111,5 +111,5 @@ pub fn RawJson(raw: Memo<String>, #[prop(into)] instance_id: Signal<String>) -> 
             }
         }
     };
-    view! { <div class="raw-json" node_ref=root on:click=on_click></div> }
+    view! { <div class="raw-json" node_ref=root on:click={crate::components::click(on_click)}></div> }
 }

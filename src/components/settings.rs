@@ -48,8 +48,8 @@ pub fn Settings() -> impl IntoView {
                         on:input:target=move |ev| draft.set(ev.target().value())
                         on:change=move |_| apply()
                         on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); apply(); } />
-                    <button type="button" on:click=move |_| apply()>"Save"</button>
-                    <button type="button" class="ghost" on:click=move |_| { problem.set(None); state.set_user_api_base(None); }>"Reset"</button>
+                    <button type="button" on:click={crate::components::click(move |_| apply())}>"Save"</button>
+                    <button type="button" class="ghost" on:click={crate::components::click(move |_| { problem.set(None); state.set_user_api_base(None); })}>"Reset"</button>
                 </div>
                 <p class="hint">"In force: " {source} "."</p>
                 <p class="hint">

@@ -13,9 +13,11 @@ use leptos::prelude::*;
 fn WatchCard(id: String, tracker: Tracker, linked: bool) -> impl IntoView {
     let state = expect_context::<AppState>();
     let phase = tracker.live.phase();
-    let instance = crate::components::memo(move || tracker.live.with_data(|d| d.map(|f| f.instance.clone())));
-    let badge =
-        crate::components::memo(move || instance.with(|i| i.as_ref().map(|i| (i.status.clone(), i.tone()))));
+    let instance =
+        crate::components::memo(move || tracker.live.with_data(|d| d.map(|f| f.instance.clone())));
+    let badge = crate::components::memo(move || {
+        instance.with(|i| i.as_ref().map(|i| (i.status.clone(), i.tone())))
+    });
     let fetched_at = crate::components::memo(move || tracker.live.fetched_at());
     let in_progress = crate::components::memo(move || {
         instance.with(|i| i.as_ref().is_some_and(|i| i.status.is_in_progress()))
@@ -30,7 +32,7 @@ fn WatchCard(id: String, tracker: Tracker, linked: bool) -> impl IntoView {
     view! {
         <li class="watch-card" data-testid="watch-card" data-instance-id=id.clone() data-linked=linked.then_some("true")
             aria-current=move || is_current().then_some("true")>
-            <button type="button" class="watch-open" on:click=move |_| state.load(&open_id)
+            <button type="button" class="watch-open" on:click={crate::components::click(move |_| state.load(&open_id))}
                 title="Open the full view">
                 <span class="watch-name">
                     {move || instance.with(|i| i.as_ref().map_or_else(|| name_id.clone(), |i| i.display_name().to_string()))}
@@ -51,7 +53,7 @@ fn WatchCard(id: String, tracker: Tracker, linked: bool) -> impl IntoView {
                 }}</span>
             </span>
             <button type="button" class="ghost unpin" aria-label=format!("Stop watching {unpin_id}")
-                on:click=move |_| state.toggle_pin(&unpin_id)>"×"</button>
+                on:click={crate::components::click(move |_| state.toggle_pin(&unpin_id))}>"×"</button>
         </li>
     }
 }
@@ -106,7 +108,7 @@ pub fn WatchList() -> impl IntoView {
             {move || (!state.linked().is_empty()).then(|| view! {
                 <p class="linked-note">
                     "A link added the cards marked " <em>"from link"</em> "; they are not kept on this device. "
-                    <button type="button" data-testid="keep-linked" on:click=move |_| state.keep_linked()>"Keep watching these"</button>
+                    <button type="button" data-testid="keep-linked" on:click={crate::components::click(move |_| state.keep_linked())}>"Keep watching these"</button>
                 </p>
             })}
             <ul node_ref=list></ul>
