@@ -36,6 +36,16 @@ def fail(message: str) -> int:
     return 1
 
 
+def trunk_hash(script: str, module: str):
+    """The hash in Trunk's names for the glue and the wasm (`NAME-HASH.js`, `NAME-HASH_bg.wasm`),
+    or None if they are not such a pair. Trunk writes its 64-bit hash in hex without leading
+    zeros: one build in 16 has 15 digits or fewer."""
+    found = re.fullmatch(r"(.*)-([0-9a-f]{1,16})\.js", script)
+    if not found or module != "%s-%s_bg.wasm" % found.groups():
+        return None
+    return found.group(2)
+
+
 def sri(data: bytes) -> str:
     return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
 
@@ -84,22 +94,21 @@ def main() -> int:
     html = minify_inline_styles(html)
     html = re.sub(r"<!--.*?-->", "", html, flags=re.S)
 
-    # Trunk's `-<16 hex digits>` in the two names hashes the build before this hook (and before
+    # Trunk's `-<hash>` in the two names hashes the build before this hook (and before
     # wasm-opt), but the bundled server and the hosting notes cache such names for a year: the
     # name must change whenever what is served does. Both get the hash of both files as served
     # (they belong together: the glue calls the wasm's imports by their shortened names).
-    found = re.fullmatch(r"(.*)-([0-9a-f]{16})\.js", os.path.basename(script))
-    if not found or not os.path.basename(module) == "%s-%s_bg.wasm" % found.groups():
+    built_hash = trunk_hash(os.path.basename(script), os.path.basename(module))
+    if built_hash is None:
         return fail("expected Trunk's NAME-HASH.js and NAME-HASH_bg.wasm, found %s and %s"
                     % (os.path.basename(script), os.path.basename(module)))
-    trunk_hash = found.group(2)
     served_hash = hashlib.sha256(wasm + minified.stdout).hexdigest()[:16]
-    if html.count(trunk_hash) != 4:
+    if html.count(built_hash) != 4:
         return fail("index.html should name %s four times (two links, the loader's two paths)"
-                    % trunk_hash)
-    html = html.replace(trunk_hash, served_hash)
+                    % built_hash)
+    html = html.replace(built_hash, served_hash)
     for path in (script, module):
-        name = os.path.basename(path).replace(trunk_hash, served_hash)
+        name = os.path.basename(path).replace(built_hash, served_hash)
         os.replace(path, os.path.join(os.path.dirname(path), name))
     with open(index, "w", encoding="utf-8", newline="") as f:
         f.write(html)

@@ -6,7 +6,7 @@
 #      in size-budget.txt (sizes are exact, so they are checked; timings never are: the
 #      benchmark, scripts/bench.sh, is a separate command);
 #   3. native tests: the page's state rules, the pure model, the local API stand-in, the
-#      bundled server (and nginx);
+#      bundled server (and nginx), the build's Python scripts;
 #   4. browser tests, once in each engine: Chromium, Firefox and WebKit (E2E_BROWSER), against
 #      the built app (served by the bundled server, or by a static host from a sub-path) and
 #      the stand-in. Every engine runs even when an earlier one failed; the command fails if
@@ -41,6 +41,8 @@ step "tests (native)"
 # The app's own tests are its state rules, run natively on a fake browser.
 cargo test -p novita-instance-viewer --tests
 cargo test --workspace --exclude novita-instance-viewer --exclude e2e
+# The build's own Python scripts (the post-build hook's file naming).
+python3 scripts/test_build_scripts.py
 
 failed=()
 timings=()
