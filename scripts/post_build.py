@@ -4,7 +4,8 @@
 In Trunk's staging directory, in this order:
 0. the names the wasm imports its JS functions by are shortened in the wasm and the JS glue
    (scripts/wasm_imports.py: -3.6 KB gzipped wasm, -2.8 KB gzipped JS), and index.html's
-   `integrity` for the wasm is recomputed;
+   `integrity` for the wasm is recomputed, and the glue's classes whose wasm code wasm-opt
+   removed are dropped (scripts/glue_classes.py: -0.35 KB gzipped JS);
 1. the JS glue wasm-bindgen wrote is minified with terser (scripts/setup.sh installs it), and
    index.html's `integrity` for it is recomputed (58.7 KB to 27 KB raw, -2.2 KB gzipped);
 2. index.html's inline stylesheet is minified (scripts/minify_css.py, -1.5 KB gzipped), and
@@ -27,6 +28,7 @@ import sys
 sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import glue_classes  # noqa: E402
 import wasm_imports  # noqa: E402
 from minify_css import minify_inline_styles  # noqa: E402
 
@@ -76,6 +78,10 @@ def main() -> int:
         wasm, glue = wasm_imports.shorten(wasm, before.decode("utf-8"))
     except wasm_imports.Error as err:
         return fail("shortening the wasm's import names: %s" % err)
+    try:
+        glue, _ = glue_classes.drop_unused(glue, wasm)
+    except glue_classes.Error as err:
+        return fail("dropping the glue's unused classes: %s" % err)
     with open(module, "wb") as f:
         f.write(wasm)
     html = html.replace(old_wasm, sri(wasm))
