@@ -5,6 +5,7 @@
 //! ([`crate::state::metrics_panel`]); nothing outside the panel changes with it.
 
 use super::chart::{chart_of, draw, reading_at, reading_for_key, show_reading, ChartData, Slot};
+use crate::browser::dom::Listeners;
 use crate::components::freshness::local_time;
 use crate::state::live::Phase;
 use crate::state::metrics_panel::Charted;
@@ -127,16 +128,15 @@ fn charts_view(charted: &Charted) -> impl IntoView {
         slots: slots(charted),
         picked: None,
     });
-    let draw_here = move |el: Element| drawn.with_value(|d| draw(&el, &d.slots));
-    let handle = move |ev: web_sys::Event| drawn.update_value(|d| on_chart_event(d, &ev));
-    view! {
-        <div class="charts" use:draw_here
-            on:pointermove=move |ev| handle(ev.into())
-            on:pointerleave=move |ev| handle(ev.into())
-            on:focusout=move |ev| handle(ev.into())
-            on:keydown=move |ev| handle(ev.into())>
-        </div>
-    }
+    let draw_here = move |el: Element| {
+        drawn.with_value(|d| draw(&el, &d.slots));
+        // Kept as long as the view is (its owner drops it); the charts ignore `scroll`.
+        let events = ["pointermove", "pointerleave", "focusout", "keydown"];
+        StoredValue::new_local(Listeners::new(&el, &events, &el, move |ev| {
+            drawn.update_value(|d| on_chart_event(d, &ev))
+        }));
+    };
+    view! { <div class="charts" use:draw_here></div> }
 }
 
 /// A line of the panel in place of charts, or above them: one element shape for every message,
