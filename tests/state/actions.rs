@@ -4,7 +4,7 @@
 //! instance, bulk sends a few at a time, and no action at all before config.json or in
 //! read-only mode.
 
-use super::{answer, config_with_base, open_for, page, requests_for, BASE, KEY};
+use super::{answer, bare_page, config_with_base, open_for, page, requests_for, BASE, KEY};
 use crate::fake_env::FakeEnv;
 use instance_model::actions::{Action, Progress, Run, Target, MAX_IN_FLIGHT, STUCK_AFTER_MS};
 use instance_model::settings::Config;
@@ -330,9 +330,7 @@ fn a_followed_instance_stays_fresh_off_screen_until_its_action_is_done() {
 #[test]
 fn nothing_is_offered_before_config_json_or_when_it_says_read_only() {
     let env = FakeEnv::new();
-    let owner = Owner::new();
-    owner.set();
-    let state = AppState::new(Rc::new(env.clone()));
+    let (_owner, state) = bare_page(&env);
     state.set_api_key(KEY.to_string());
     let abc = target("abc", Status::Running);
     assert!(

@@ -5,7 +5,7 @@
 //! once, keeps unchanged items, and carries its search and filter in the address.
 
 use crate::fake_env::FakeEnv;
-use crate::{instance_url, page, BASE, KEY};
+use crate::{bare_page, instance_url, page, BASE, KEY};
 use instance_model::fleet::Column;
 use instance_model::settings::Config;
 use instance_model::Tone;
@@ -15,7 +15,6 @@ use novita_instance_viewer::state::fleet::KEY_SETTLE_MS;
 use novita_instance_viewer::state::live::Phase;
 use novita_instance_viewer::state::{AppState, Screen};
 use serde_json::json;
-use std::rc::Rc;
 use std::sync::Arc;
 
 pub(crate) fn list_url(page: u64) -> String {
@@ -115,9 +114,7 @@ fn with_a_key_and_no_address_the_page_opens_on_the_fleet_with_one_list_request()
 #[test]
 fn without_a_key_the_start_shows_and_a_typed_key_opens_the_fleet_once_it_settles() {
     let env = FakeEnv::new();
-    let owner = Owner::new();
-    owner.set();
-    let state = AppState::new(Rc::new(env.clone()));
+    let (_owner, state) = bare_page(&env);
     state.apply_config(Ok(instance_model::settings::parse_config(&format!(
         r#"{{"apiBase": "{BASE}"}}"#
     ))
@@ -499,9 +496,7 @@ fn refresh_on_the_fleet_fetches_the_list_and_off_schedules_nothing() {
 #[test]
 fn the_demo_fleet_needs_no_key_and_no_network_and_every_row_opens() {
     let env = FakeEnv::new().with_search("?demo=fleet");
-    let owner = Owner::new();
-    owner.set();
-    let state = AppState::new(Rc::new(env.clone()));
+    let (_owner, state) = bare_page(&env);
     state.apply_config(Ok(Config::default()));
     state.open_address();
     assert_eq!(untrack(|| state.screen()), Screen::Fleet { demo: true });

@@ -34,11 +34,17 @@ fn config_with_base(base: &str) -> Config {
     instance_model::settings::parse_config(&text).expect("a config.json naming an API base")
 }
 
-/// A page with a key held and config.json read (API base [`BASE`]), as after start-up.
-fn page(env: &FakeEnv) -> (Owner, AppState) {
+/// A page as it is before config.json has been read: no API base applied, no key given (and
+/// whatever `env` has stored).
+fn bare_page(env: &FakeEnv) -> (Owner, AppState) {
     let owner = Owner::new();
     owner.set();
-    let state = AppState::new(Rc::new(env.clone()));
+    (owner, AppState::new(Rc::new(env.clone())))
+}
+
+/// A page with a key held and config.json read (API base [`BASE`]), as after start-up.
+fn page(env: &FakeEnv) -> (Owner, AppState) {
+    let (owner, state) = bare_page(env);
     state.apply_config(Ok(config_with_base(BASE)));
     state.set_api_key(KEY.to_string());
     (owner, state)
@@ -344,9 +350,7 @@ fn unpinning_a_linked_card_disposes_it_and_drops_it_from_the_address() {
 #[test]
 fn a_deep_link_without_a_key_waits_for_the_key() {
     let env = FakeEnv::new().with_search("?instance=abc");
-    let owner = Owner::new();
-    owner.set();
-    let state = AppState::new(Rc::new(env.clone()));
+    let (_owner, state) = bare_page(&env);
     state.apply_config(Ok(Config::default()));
     state.open_address();
     assert_eq!(env.sent_count(), 0);
@@ -366,9 +370,7 @@ fn a_deep_link_without_a_key_waits_for_the_key() {
 #[test]
 fn a_bare_demo_parameter_opens_the_demo_with_no_key_and_no_network() {
     let env = FakeEnv::new().with_search("?demo");
-    let owner = Owner::new();
-    owner.set();
-    let state = AppState::new(Rc::new(env.clone()));
+    let (_owner, state) = bare_page(&env);
     state.apply_config(Ok(Config::default()));
     state.open_address();
     let current = untrack(|| state.current()).expect("the demo on screen");
@@ -437,9 +439,7 @@ fn nothing_is_requested_before_config_json_has_been_applied() {
     let env = FakeEnv::new()
         .with_stored(Store::Session, "novita-viewer.apiKey", KEY)
         .with_stored(Store::Local, "novita-viewer.watch", "watched");
-    let owner = Owner::new();
-    owner.set();
-    let state = AppState::new(Rc::new(env.clone()));
+    let (_owner, state) = bare_page(&env);
     state.forget_key();
     state.load("early");
     assert!(
@@ -491,9 +491,7 @@ fn nothing_is_requested_before_config_json_has_been_applied() {
 #[test]
 fn a_fleet_opened_before_config_json_is_fetched_once_it_is_applied() {
     let env = FakeEnv::new();
-    let owner = Owner::new();
-    owner.set();
-    let state = AppState::new(Rc::new(env.clone()));
+    let (_owner, state) = bare_page(&env);
     state.set_api_key(KEY.to_string());
     state.show_fleet();
     env.advance(60_000.0);
@@ -519,9 +517,7 @@ fn a_fleet_opened_before_config_json_is_fetched_once_it_is_applied() {
 fn config_sets_the_api_base_unless_the_user_chose_one() {
     let env =
         FakeEnv::new().with_stored(Store::Local, "novita-viewer.apiBase", "https://mine.test");
-    let owner = Owner::new();
-    owner.set();
-    let state = AppState::new(Rc::new(env.clone()));
+    let (_owner, state) = bare_page(&env);
     state.apply_config(Ok(config_with_base("https://proxy.test")));
     assert_eq!(untrack(|| state.api_base()), "https://mine.test");
     state.set_user_api_base(None);
@@ -532,9 +528,7 @@ fn config_sets_the_api_base_unless_the_user_chose_one() {
 #[test]
 fn actions_stay_off_until_config_json_has_said_otherwise() {
     let env = FakeEnv::new();
-    let owner = Owner::new();
-    owner.set();
-    let state = AppState::new(Rc::new(env.clone()));
+    let (_owner, state) = bare_page(&env);
     assert!(
         untrack(|| state.read_only()),
         "read-only before config.json is read"
@@ -573,8 +567,6 @@ fn a_saved_api_base_with_credentials_in_it_is_not_used() {
         "novita-viewer.apiBase",
         "https://api.novita.ai@evil.example",
     );
-    let owner = Owner::new();
-    owner.set();
-    let state = AppState::new(Rc::new(env.clone()));
+    let (_owner, state) = bare_page(&env);
     assert_eq!(untrack(|| state.api_base()), "https://api.novita.ai");
 }

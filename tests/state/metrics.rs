@@ -5,7 +5,7 @@
 //! instances, a 429 pausing everything.
 
 use super::fake_env::FakeEnv;
-use super::{answer, page, KEY};
+use super::{answer, bare_page, page, KEY};
 use instance_model::idle::{IdleRule, Verdict};
 use instance_model::metrics::query::Window;
 use leptos::prelude::*;
@@ -557,9 +557,7 @@ fn nothing_is_checked_while_hidden_or_without_a_key() {
     );
 
     let env2 = FakeEnv::new();
-    let owner = Owner::new();
-    owner.set();
-    let keyless = AppState::new(std::rc::Rc::new(env2.clone()));
+    let (_owner, keyless) = bare_page(&env2);
     keyless.apply_config(Ok(instance_model::settings::Config::default()));
     keyless.watch_idle(vec!["a".into()]);
     env2.advance(600_000.0);
