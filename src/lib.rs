@@ -9,14 +9,19 @@
 //!   an [`Env`](state::env::Env) so they are tested natively too;
 //! - `browser/`: the browser behind that `Env`, `config.json`, title and favicon, shortcuts;
 //! - `components/`: one file per thing on screen, a folder per screen with parts of its own
-//!   (`fleet/`).
+//!   (`fleet/`);
+//! - `reactive.rs`: how the state and the components make effects and memos (one copy of
+//!   Leptos's machinery for them, not one per call).
 
 pub mod api;
 pub mod browser;
 pub mod components;
 pub mod demo;
+pub mod reactive;
 pub mod state;
 
+use crate::components::click;
+use crate::reactive::{effect, memo};
 use browser::{config, page, WebEnv};
 use components::confirm_dialog::ConfirmDialog;
 use components::error_panel::ErrorPanel;
@@ -48,7 +53,7 @@ fn Current(tracker: Tracker) -> impl IntoView {
     let owner = Owner::current().unwrap_or_default();
     let shown = StoredValue::new_local(None::<components::Mounted>);
     on_cleanup(move || shown.set_value(None));
-    crate::components::effect(move || {
+    effect(move || {
         if shown.with_value(Option::is_some) || !phase.get().has_data() {
             return;
         }
@@ -114,7 +119,7 @@ pub fn App() -> impl IntoView {
 
     // Tab title (status first, so it reads in a tab strip) and favicon colour follow the
     // instance on screen; on the fleet, how many need attention.
-    let headline = crate::components::memo(move || match state.screen() {
+    let headline = memo(move || match state.screen() {
         Screen::Fleet { demo } => state
             .fleet()
             .live(demo)
@@ -129,10 +134,10 @@ pub fn App() -> impl IntoView {
             })
         }),
     });
-    crate::components::effect(move || page::show_headline(headline.get()));
+    effect(move || page::show_headline(headline.get()));
 
     // Rebuilt only when another screen is shown, not when the same one is loaded again.
-    let shown = crate::components::memo(move || state.screen());
+    let shown = memo(move || state.screen());
     let body = move || {
         match shown.get() {
         Screen::Fleet { demo } => view! { <FleetScreen demo=demo /> }.into_any(),
@@ -159,7 +164,7 @@ pub fn App() -> impl IntoView {
         };
         let href = if demo { "?demo=fleet" } else { "?fleet" };
         Some(view! {
-            <a class="back" data-testid="fleet-link" href=href on:click={crate::components::click(move |ev| {
+            <a class="back" data-testid="fleet-link" href=href on:click={click(move |ev| {
                 ev.prevent_default();
                 if demo { state.show_demo_fleet() } else { state.show_fleet() }
             })}>"← All instances"</a>

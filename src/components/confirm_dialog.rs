@@ -11,6 +11,7 @@
 //! 8 KB more, gzipped. Every text goes in as text (`textContent`), never as HTML.
 
 use crate::browser::dom::{add, set_attr};
+use crate::reactive::effect;
 use crate::state::actions::Confirmation;
 use crate::state::AppState;
 use instance_model::actions::{consequences_for, Action, Target};
@@ -25,7 +26,7 @@ pub fn ConfirmDialog() -> impl IntoView {
     let state = expect_context::<AppState>();
     // Kept by the effect, which lives as long as the App.
     let mut shown: Option<OpenDialog> = None;
-    crate::components::effect(move || {
+    effect(move || {
         let asked = state.confirmation();
         // The one before goes first (and gives focus back).
         drop(shown.take());

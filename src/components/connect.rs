@@ -10,6 +10,8 @@ use super::copy::{copy_button, copy_text, flash_copied};
 use super::long_table::{add, closest, el, set};
 use super::secret::{secret, toggle};
 use crate::browser::dom::clicked_button;
+use crate::components::click;
+use crate::reactive::{effect, memo};
 use crate::state::AppState;
 use instance_model::format::or_dash;
 use instance_model::links::{launch, safe_http_url, Launch};
@@ -205,7 +207,7 @@ fn draw(root: &Element, (jupyter, terminal, ssh, logs): &Parts) {
 pub fn Connect(instance: Memo<Instance>) -> impl IntoView {
     let state = expect_context::<AppState>();
     // Drawn again only when the connection details change, not on every refresh.
-    let parts = crate::components::memo(move || {
+    let parts = memo(move || {
         instance.with(|i| {
             (
                 i.jupyter.clone().unwrap_or_default(),
@@ -216,7 +218,7 @@ pub fn Connect(instance: Memo<Instance>) -> impl IntoView {
         })
     });
     let root = NodeRef::<leptos::html::Div>::new();
-    crate::components::effect(move || {
+    effect(move || {
         if let Some(root) = root.get() {
             parts.with(|p| draw(&root, p));
         }
@@ -244,5 +246,5 @@ pub fn Connect(instance: Memo<Instance>) -> impl IntoView {
             flash_copied(&button);
         }
     };
-    view! { <div class="connect" node_ref=root on:click={crate::components::click(on_click)}></div> }
+    view! { <div class="connect" node_ref=root on:click={click(on_click)}></div> }
 }

@@ -6,6 +6,7 @@
 use super::copy::{copy_text, flash_copied};
 use super::long_table::{add, closest, el, fingerprint, row, set, DrawRows, LongTable, RowClick};
 use super::secret::{secret, toggle};
+use crate::reactive::memo;
 use crate::state::AppState;
 use instance_model::instance::EnvVar;
 use instance_model::secrets::is_secret_env;
@@ -40,7 +41,7 @@ fn env_row(pos: usize, e: &EnvVar) -> Option<Element> {
 #[component]
 pub fn Envs(instance: Memo<Instance>) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let len = crate::components::memo(move || instance.with(|i| i.envs.len()));
+    let len = memo(move || instance.with(|i| i.envs.len()));
     let draw: DrawRows = Arc::new(move |window, drawn| {
         instance.with(|i| {
             let shown = &i.envs[window.start..window.end];

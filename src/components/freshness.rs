@@ -3,6 +3,8 @@
 //! when a refresh failed (the last good data stays on screen), pin, and notifications.
 
 use crate::browser::notify;
+use crate::components::click;
+use crate::reactive::memo;
 use crate::state::live::{Failure, Phase};
 use crate::state::AppState;
 use instance_model::format::ago;
@@ -112,12 +114,12 @@ pub fn RefreshControls(#[prop(default = None)] pin: Option<String>) -> impl Into
                     {options}
                 </select>
             </label>
-            <button type="button" data-testid="refresh" title="Refresh now (r)" on:click={crate::components::click(move |_| state.refresh())}>"Refresh"</button>
+            <button type="button" data-testid="refresh" title="Refresh now (r)" on:click={click(move |_| state.refresh())}>"Refresh"</button>
             {pin.map(|id| {
-                let pinned = crate::components::memo({ let id = id.clone(); move || state.is_watched(&id) });
+                let pinned = memo({ let id = id.clone(); move || state.is_watched(&id) });
                 view! {
                     <button type="button" data-testid="pin" aria-pressed=move || pinned.get().to_string()
-                        on:click={crate::components::click(move |_| state.toggle_pin(&id))}>
+                        on:click={click(move |_| state.toggle_pin(&id))}>
                         {move || if pinned.get() { "Unpin" } else { "Pin to watch list" }}
                     </button>
                 }

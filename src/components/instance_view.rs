@@ -11,7 +11,9 @@ use super::ports::Ports;
 use super::raw_json::RawJson;
 use super::timeline::Timeline;
 use super::volumes::Volumes;
+use crate::components::click;
 use crate::demo;
+use crate::reactive::memo;
 use crate::state::AppState;
 use crate::state::Tracker;
 use leptos::prelude::*;
@@ -27,13 +29,13 @@ pub fn DemoBanner(current: String) -> impl IntoView {
             let selected = *id == current;
             view! {
                 <button type="button" class="tab" aria-pressed=selected.to_string()
-                    on:click={crate::components::click(move |_| state.show_demo(id))}>{*label}</button>
+                    on:click={click(move |_| state.show_demo(id))}>{*label}</button>
             }
         })
         .collect_view();
     let tabs = view! {
         <button type="button" class="tab" aria-pressed=fleet.to_string()
-            on:click={crate::components::click(move |_| state.show_demo_fleet())}>"Sample fleet"</button>
+            on:click={click(move |_| state.show_demo_fleet())}>"Sample fleet"</button>
         {tabs}
     };
     view! {
@@ -49,19 +51,17 @@ pub fn DemoBanner(current: String) -> impl IntoView {
 #[component]
 pub fn InstanceView(tracker: Tracker) -> impl IntoView {
     let live = tracker.live;
-    let instance = crate::components::memo(move || {
+    let instance = memo(move || {
         live.with_data(|d| d.map(|f| f.instance.clone()))
             .unwrap_or_default()
     });
-    let fetched_at = crate::components::memo(move || live.fetched_at());
-    let raw = crate::components::memo(move || {
-        live.with_data(|d| d.map(|f| f.raw.clone()).unwrap_or_default())
-    });
-    let in_progress = crate::components::memo(move || instance.with(|i| i.status.is_in_progress()));
+    let fetched_at = memo(move || live.fetched_at());
+    let raw = memo(move || live.with_data(|d| d.map(|f| f.raw.clone()).unwrap_or_default()));
+    let in_progress = memo(move || instance.with(|i| i.status.is_in_progress()));
     let count = move |f: fn(&instance_model::Instance) -> usize| move || instance.with(f);
     let id = tracker.id();
     let log_id = id.clone();
-    let log_streams = crate::components::memo(move || instance.with(|i| i.logs.clone()));
+    let log_streams = memo(move || instance.with(|i| i.logs.clone()));
     view! {
         <article class="instance-view" data-testid="instance-view" data-instance-id=id.clone()>
             {tracker.demo.then(|| view! { <DemoBanner current=id.clone() /> })}

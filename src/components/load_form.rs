@@ -1,6 +1,8 @@
 //! The form: API key (hidden unless shown), remember / forget, instance ID, Load and Demo.
 
+use crate::components::click;
 use crate::demo;
+use crate::reactive::effect;
 use crate::state::live::Phase;
 use crate::state::AppState;
 use leptos::prelude::*;
@@ -12,7 +14,7 @@ pub fn LoadForm() -> impl IntoView {
     // The ID field is the form's own; it follows the instance on screen (a deep link, a
     // watch card, back and forward) and is read when the form is sent.
     let id_field = RwSignal::new(String::new());
-    crate::components::effect(move || {
+    effect(move || {
         if let Some(c) = state.current().filter(|c| !c.demo) {
             id_field.set(c.id);
         }
@@ -44,7 +46,7 @@ pub fn LoadForm() -> impl IntoView {
                     />
                     <button type="button" class="ghost" aria-pressed=move || show_key.get().to_string()
                         aria-label=move || if show_key.get() { "Hide API key" } else { "Show API key" }
-                        on:click={crate::components::click(move |_| show_key.update(|s| *s = !*s))}>
+                        on:click={click(move |_| show_key.update(|s| *s = !*s))}>
                         {move || if show_key.get() { "Hide" } else { "Show" }}
                     </button>
                 </div>
@@ -56,7 +58,7 @@ pub fn LoadForm() -> impl IntoView {
                         "Remember on this device"
                     </label>
                     <button type="button" class="link" data-testid="forget-key"
-                        on:click={crate::components::click(move |_| state.forget_key())}>"Forget key"</button>
+                        on:click={click(move |_| state.forget_key())}>"Forget key"</button>
                 </div>
                 <p class="hint">"Kept in this tab only unless you tick Remember. Sent only to the API base, in the Authorization header."</p>
             </div>
@@ -77,7 +79,7 @@ pub fn LoadForm() -> impl IntoView {
                         {move || if loading() { "Loading…" } else { "Load" }}
                     </button>
                     <button type="button" data-testid="demo" title="Show built-in sample instances: no key, no network"
-                        on:click={crate::components::click(move |_| state.show_demo(demo::first_id()))}>
+                        on:click={click(move |_| state.show_demo(demo::first_id()))}>
                         "Demo"
                     </button>
                 </div>

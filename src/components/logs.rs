@@ -16,6 +16,7 @@
 mod stream;
 
 use crate::browser::dom::{find, flag, set_attr, set_text, true_false, Listeners};
+use crate::reactive::effect;
 use crate::state::AppState;
 use instance_model::format::thousands;
 use instance_model::logs::{
@@ -69,7 +70,7 @@ pub fn LogsPanel(instance_id: String, logs: Option<LogStreams>, demo: bool) -> i
     // Kept by the effect: when the panel goes, so does the effect, and with it the panel's
     // handler (removed from the page) and its stream (closed).
     let mut panel: Option<Panel> = None;
-    crate::components::effect(move || {
+    effect(move || {
         let Some(root) = root.get() else { return };
         if let Some((instance_id, logs, stream)) = unbuilt.take() {
             let parts = Parts::new(&root, state, instance_id, logs, stream, changed, demo);

@@ -14,6 +14,8 @@
 //! attribute values, never HTML. A table's controls (open, copy, reveal, watch) are handled
 //! by one listener on its body, which finds the row from `aria-rowindex`.
 
+use crate::components::click;
+use crate::reactive::effect;
 use instance_model::window::{rows_in_view, scroll_to_show, RowWindow, DRAW_ALL_UP_TO};
 use leptos::html::{Div, Tbody};
 use leptos::prelude::*;
@@ -318,7 +320,7 @@ pub fn LongTable(
     let viewport = Viewport::new(0);
     let body = NodeRef::<Tbody>::new();
     let drawn = StoredValue::new_local(None::<Drawn>);
-    crate::components::effect(move || {
+    effect(move || {
         let Some(tbody) = body.get() else {
             return;
         };
@@ -345,7 +347,7 @@ pub fn LongTable(
             node_ref=viewport.node on:scroll=move |_| { viewport.scrolled(); }>
             <table class=class aria-rowcount=move || len.get() + 1>
                 <thead><tr aria-rowindex="1">{headings}</tr></thead>
-                <tbody node_ref=body on:click={crate::components::click(move |ev| {
+                <tbody node_ref=body on:click={click(move |ev| {
                     if let Some((pos, target)) = event_row(ev.target()) {
                         on_click(pos, target);
                     }

@@ -46,35 +46,6 @@ pub fn mount_under<N: IntoView + 'static>(
     Box::new(owner.with(|| leptos::mount::mount_to(parent, view)))
 }
 
-/// `Effect::new(move |_| f())`, with one copy of the effect's machinery for the whole app.
-///
-/// `Effect::new` is generic over its closure: each call site carried its own copy of the task
-/// that waits for a change and runs the closure (some 3 KB before wasm-opt). Every effect here
-/// ignores its previous value, so they all go through one boxed closure type.
-pub fn effect(f: impl FnMut() + 'static) {
-    effect_boxed(Box::new(f))
-}
-
-#[allow(clippy::disallowed_methods)] // the app's one call (clippy.toml)
-fn effect_boxed(mut f: Box<dyn FnMut()>) {
-    Effect::new(move |_| f());
-}
-
-/// `Memo::new(move |_| f())`, with one copy of the memo's machinery per value type rather than
-/// per call site (as [`effect`]).
-pub fn memo<T: PartialEq + Send + Sync + 'static>(
-    f: impl Fn() -> T + Send + Sync + 'static,
-) -> Memo<T> {
-    memo_boxed(Box::new(f))
-}
-
-#[allow(clippy::disallowed_methods)] // the app's one call (clippy.toml)
-fn memo_boxed<T: PartialEq + Send + Sync + 'static>(
-    f: Box<dyn Fn() -> T + Send + Sync>,
-) -> Memo<T> {
-    Memo::new(move |_| f())
-}
-
 /// A click handler, boxed: one copy of the code that attaches a handler for all of them
 /// (`on:click={click(move |_| ...)}`; a bare closure there brings its own copy, about 100 bytes
 /// gzipped; clippy cannot see inside `view!`, so this one is kept by hand).

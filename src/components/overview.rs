@@ -13,6 +13,8 @@ use super::metrics::IdleFlag;
 use super::status_badge::badge_element;
 use super::{mount_under, Mounted};
 use crate::browser::dom::{add, find, set_text};
+use crate::components::click;
+use crate::reactive::effect;
 use crate::state::AppState;
 use instance_model::format::{self, describe_expiry, gigabytes, job_kind, keep_data_days, or_dash};
 use instance_model::{Instance, Status, Tone};
@@ -257,7 +259,7 @@ pub fn Overview(instance: Memo<Instance>) -> impl IntoView {
     let owner = Owner::current().unwrap_or_default();
     let drawn = StoredValue::new_local(None::<Drawn>);
     on_cleanup(move || drawn.set_value(None));
-    crate::components::effect(move || {
+    effect(move || {
         let Some(root) = root.get() else { return };
         instance.with(|i| {
             drawn.update_value(|d| d.get_or_insert_with(|| Drawn::new(&root, &owner)).show(i))
@@ -289,5 +291,5 @@ pub fn Overview(instance: Memo<Instance>) -> impl IntoView {
         );
         flash_copied(&button);
     };
-    view! { <header node_ref=root on:click={crate::components::click(on_click)}></header> }
+    view! { <header node_ref=root on:click={click(on_click)}></header> }
 }

@@ -5,6 +5,7 @@
 
 use super::copy::{copy_button, copy_text, flash_copied};
 use super::long_table::{add, closest, el, fingerprint, row, set, DrawRows, LongTable, RowClick};
+use crate::reactive::memo;
 use crate::state::AppState;
 use instance_model::links::{is_http_kind, safe_http_url, ssh_line_for};
 use instance_model::{Instance, PortMapping};
@@ -83,7 +84,7 @@ fn port_row(pos: usize, port: &PortMapping) -> Option<Element> {
 #[component]
 pub fn Ports(instance: Memo<Instance>) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let len = crate::components::memo(move || instance.with(|i| i.port_mappings.len()));
+    let len = memo(move || instance.with(|i| i.port_mappings.len()));
     let draw: DrawRows = Arc::new(move |window, drawn| {
         instance.with(|i| {
             let shown = &i.port_mappings[window.start..window.end];

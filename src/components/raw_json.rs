@@ -6,6 +6,8 @@
 use super::copy::{copy_text, flash_copied};
 use crate::browser::dom::{clicked_button, find, set_attr, set_text};
 use crate::browser::save_file::save_text;
+use crate::components::click;
+use crate::reactive::effect;
 use crate::state::AppState;
 use instance_model::format::file_stem;
 use instance_model::secrets::mask_json;
@@ -54,7 +56,7 @@ pub fn RawJson(raw: Memo<String>, #[prop(into)] instance_id: Signal<String>) -> 
         }
     };
     let root = NodeRef::<leptos::html::Div>::new();
-    crate::components::effect(move || {
+    effect(move || {
         let Some(root) = root.get() else { return };
         if root.child_element_count() == 0 {
             root.set_inner_html(MARKUP);
@@ -111,5 +113,5 @@ pub fn RawJson(raw: Memo<String>, #[prop(into)] instance_id: Signal<String>) -> 
             }
         }
     };
-    view! { <div class="raw-json" node_ref=root on:click={crate::components::click(on_click)}></div> }
+    view! { <div class="raw-json" node_ref=root on:click={click(on_click)}></div> }
 }

@@ -1,5 +1,7 @@
 //! Settings: the API base URL, the one knob for getting past CORS; and the idle rule.
 
+use crate::components::click;
+use crate::reactive::effect;
 use crate::state::{AppState, BaseSource};
 use instance_model::settings::{normalize_api_base, DEFAULT_API_BASE};
 use leptos::prelude::*;
@@ -9,7 +11,7 @@ pub fn Settings() -> impl IntoView {
     let state = expect_context::<AppState>();
     let draft = RwSignal::new(untrack(move || state.api_base()));
     // Keep the field in step when config.json arrives or the user resets.
-    crate::components::effect(move || draft.set(state.api_base()));
+    effect(move || draft.set(state.api_base()));
     let problem = RwSignal::new(None::<String>);
     let apply = move || {
         let text = draft.get_untracked();
@@ -48,8 +50,8 @@ pub fn Settings() -> impl IntoView {
                         on:input:target=move |ev| draft.set(ev.target().value())
                         on:change=move |_| apply()
                         on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); apply(); } />
-                    <button type="button" on:click={crate::components::click(move |_| apply())}>"Save"</button>
-                    <button type="button" class="ghost" on:click={crate::components::click(move |_| { problem.set(None); state.set_user_api_base(None); })}>"Reset"</button>
+                    <button type="button" on:click={click(move |_| apply())}>"Save"</button>
+                    <button type="button" class="ghost" on:click={click(move |_| { problem.set(None); state.set_user_api_base(None); })}>"Reset"</button>
                 </div>
                 <p class="hint">"In force: " {source} "."</p>
                 <p class="hint">

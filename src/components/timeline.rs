@@ -5,6 +5,7 @@
 
 use super::freshness::local_time;
 use crate::browser::dom::{add, set_text};
+use crate::reactive::effect;
 use crate::state::Tracker;
 use leptos::prelude::*;
 
@@ -16,7 +17,7 @@ pub fn Timeline(tracker: Tracker) -> impl IntoView {
     // The moments drawn, oldest first: what is new is added at the end; anything else (the
     // list replaced) draws it again.
     let drawn = StoredValue::new_local(Vec::<u64>::new());
-    crate::components::effect(move || {
+    effect(move || {
         let (Some(count), Some(list)) = (count.get(), list.get()) else {
             return;
         };

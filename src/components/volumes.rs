@@ -2,6 +2,7 @@
 //! A long table (`long_table.rs`), like the ports.
 
 use super::long_table::{add, el, fingerprint, row, DrawRows, LongTable, RowClick};
+use crate::reactive::memo;
 use instance_model::format::{gigabytes, or_dash};
 use instance_model::{Instance, VolumeMount};
 use leptos::prelude::*;
@@ -36,7 +37,7 @@ fn volume_row(pos: usize, v: &VolumeMount, size: &str) -> Option<Element> {
 
 #[component]
 pub fn Volumes(instance: Memo<Instance>) -> impl IntoView {
-    let len = crate::components::memo(move || instance.with(|i| i.volume_mounts.len()));
+    let len = memo(move || instance.with(|i| i.volume_mounts.len()));
     let draw: DrawRows = Arc::new(move |window, drawn| {
         instance.with(|i| {
             let shown = &i.volume_mounts[window.start..window.end];

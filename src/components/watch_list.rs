@@ -5,6 +5,8 @@
 use super::freshness::AsOf;
 use super::status_badge::StatusBadge;
 use super::{mount_under, Mounted};
+use crate::components::click;
+use crate::reactive::{effect, memo};
 use crate::state::live::Phase;
 use crate::state::{AppState, Tracker};
 use leptos::prelude::*;
@@ -13,15 +15,11 @@ use leptos::prelude::*;
 fn WatchCard(id: String, tracker: Tracker, linked: bool) -> impl IntoView {
     let state = expect_context::<AppState>();
     let phase = tracker.live.phase();
-    let instance =
-        crate::components::memo(move || tracker.live.with_data(|d| d.map(|f| f.instance.clone())));
-    let badge = crate::components::memo(move || {
-        instance.with(|i| i.as_ref().map(|i| (i.status.clone(), i.tone())))
-    });
-    let fetched_at = crate::components::memo(move || tracker.live.fetched_at());
-    let in_progress = crate::components::memo(move || {
-        instance.with(|i| i.as_ref().is_some_and(|i| i.status.is_in_progress()))
-    });
+    let instance = memo(move || tracker.live.with_data(|d| d.map(|f| f.instance.clone())));
+    let badge = memo(move || instance.with(|i| i.as_ref().map(|i| (i.status.clone(), i.tone()))));
+    let fetched_at = memo(move || tracker.live.fetched_at());
+    let in_progress =
+        memo(move || instance.with(|i| i.as_ref().is_some_and(|i| i.status.is_in_progress())));
     let open_id = id.clone();
     let name_id = id.clone();
     let unpin_id = id.clone();
@@ -32,7 +30,7 @@ fn WatchCard(id: String, tracker: Tracker, linked: bool) -> impl IntoView {
     view! {
         <li class="watch-card" data-testid="watch-card" data-instance-id=id.clone() data-linked=linked.then_some("true")
             aria-current=move || is_current().then_some("true")>
-            <button type="button" class="watch-open" on:click={crate::components::click(move |_| state.load(&open_id))}
+            <button type="button" class="watch-open" on:click={click(move |_| state.load(&open_id))}
                 title="Open the full view">
                 <span class="watch-name">
                     {move || instance.with(|i| i.as_ref().map_or_else(|| name_id.clone(), |i| i.display_name().to_string()))}
@@ -53,7 +51,7 @@ fn WatchCard(id: String, tracker: Tracker, linked: bool) -> impl IntoView {
                 }}</span>
             </span>
             <button type="button" class="ghost unpin" aria-label=format!("Stop watching {unpin_id}")
-                on:click={crate::components::click(move |_| state.toggle_pin(&unpin_id))}>"×"</button>
+                on:click={click(move |_| state.toggle_pin(&unpin_id))}>"×"</button>
         </li>
     }
 }
@@ -66,7 +64,7 @@ fn WatchCard(id: String, tracker: Tracker, linked: bool) -> impl IntoView {
 pub fn WatchList() -> impl IntoView {
     let state = expect_context::<AppState>();
     // Kept cards first, then the ones a link brought, each once.
-    let cards = crate::components::memo(move || {
+    let cards = memo(move || {
         let pinned = state.pinned();
         let linked: Vec<(String, bool)> = state
             .linked()
@@ -85,7 +83,7 @@ pub fn WatchList() -> impl IntoView {
     let owner = Owner::current().unwrap_or_default();
     let drawn = StoredValue::new_local(Vec::<Mounted>::new());
     on_cleanup(move || drawn.set_value(Vec::new()));
-    crate::components::effect(move || {
+    effect(move || {
         let Some(ul) = list.get() else { return };
         let cards = cards.get();
         // The old cards go first (each handle unmounts its card when dropped).
@@ -108,7 +106,7 @@ pub fn WatchList() -> impl IntoView {
             {move || (!state.linked().is_empty()).then(|| view! {
                 <p class="linked-note">
                     "A link added the cards marked " <em>"from link"</em> "; they are not kept on this device. "
-                    <button type="button" data-testid="keep-linked" on:click={crate::components::click(move |_| state.keep_linked())}>"Keep watching these"</button>
+                    <button type="button" data-testid="keep-linked" on:click={click(move |_| state.keep_linked())}>"Keep watching these"</button>
                 </p>
             })}
             <ul node_ref=list></ul>

@@ -7,6 +7,7 @@
 //! data with a failed refresh, or a failure with no data.
 
 use super::env::{Cancel, Env};
+use crate::reactive::memo;
 use instance_model::refresh::{next_delay_ms, LastOutcome, RefreshSetting};
 use instance_model::ApiError;
 use leptos::prelude::*;
@@ -86,7 +87,7 @@ impl<T: Send + Sync + PartialEq + 'static> Live<T> {
         let data = RwSignal::new(None::<T>);
         let failure = RwSignal::new(None::<Failure>);
         let loading = RwSignal::new(false);
-        let phase = crate::components::memo(move || {
+        let phase = memo(move || {
             let failed = failure.with(Option::is_some);
             match (data.with(Option::is_some), failed, loading.get()) {
                 (true, true, _) => Phase::Stale,

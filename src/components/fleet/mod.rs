@@ -25,6 +25,7 @@ use super::instance_view::DemoBanner;
 use super::long_table::{closest, Viewport};
 use crate::browser::dom::{find, flag, place_after, set_attr, set_text, true_false, Listeners};
 use crate::demo;
+use crate::reactive::{effect, memo};
 use crate::state::live::{Live, Phase};
 use crate::state::AppState;
 use instance_model::fleet::{count_by_tone, Filter};
@@ -65,8 +66,8 @@ pub fn FleetScreen(demo: bool) -> impl IntoView {
     let fleet = state.fleet();
     let live = fleet.live(demo);
     let phase = live.phase();
-    let fetched_at = crate::components::memo(move || live.fetched_at());
-    let sorted = crate::components::memo(move || {
+    let fetched_at = memo(move || live.fetched_at());
+    let sorted = memo(move || {
         let sort = fleet.sort();
         live.with_data(|d| {
             let mut items = d.map(|l| l.items.clone()).unwrap_or_default();
@@ -75,7 +76,7 @@ pub fn FleetScreen(demo: bool) -> impl IntoView {
         })
     });
     let is_idle = move |id: &str| state.idle_for(id).is_some_and(|i| i.is_idle());
-    let shown = crate::components::memo(move || {
+    let shown = memo(move || {
         let filter = Filter::new(&fleet.query(), fleet.tone());
         let idle_only = fleet.idle_only();
         sorted.with(|r| {
@@ -83,14 +84,14 @@ pub fn FleetScreen(demo: bool) -> impl IntoView {
             Rows(r.0.iter().filter(keeps).cloned().collect())
         })
     });
-    let tally = crate::components::memo(move || {
+    let tally = memo(move || {
         sorted.with(|r| Tally {
             by_tone: count_by_tone(&r.0),
             idle: r.0.iter().filter(|i| is_idle(i.id())).count(),
             total: r.0.len(),
         })
     });
-    let in_progress = crate::components::memo(move || tally.with(|t| t.by_tone[1] > 0));
+    let in_progress = memo(move || tally.with(|t| t.by_tone[1] > 0));
     // Made here rather than in an effect, whose own owner is cleared on every run.
     let reads = Reads {
         state,
@@ -101,7 +102,7 @@ pub fn FleetScreen(demo: bool) -> impl IntoView {
         tally,
         // A usize, as other memos of the app are: a memo of a type of its own would bring the
         // wasm its own copy of the memo's code (386 bytes as an i64).
-        minute: crate::components::memo(move || (state.now_ms() / 60_000.0) as usize),
+        minute: memo(move || (state.now_ms() / 60_000.0) as usize),
         viewport: Viewport::new(fleet.scroll_top()),
     };
     let root = NodeRef::<leptos::html::Section>::new();
@@ -119,12 +120,12 @@ pub fn FleetScreen(demo: bool) -> impl IntoView {
     // made it look at every drawn row again, and a scroll at the summary (measured: a quarter
     // of a millisecond more a keystroke, for 0.3 KB less wasm).
     let shared = Rc::clone(&screen);
-    crate::components::effect(move || {
+    effect(move || {
         if let Some(parts) = parts(&shared) {
             parts.show();
         }
     });
-    crate::components::effect(move || {
+    effect(move || {
         if let Some(parts) = parts(&screen) {
             parts.table.show();
         }

@@ -9,6 +9,7 @@
 
 use crate::browser::dom::{add, set_attr, set_text};
 use crate::components::freshness::local_time;
+use crate::reactive::effect;
 use crate::state::{AppState, Tracker};
 use instance_model::actions::{Action, Target};
 use leptos::prelude::*;
@@ -25,7 +26,7 @@ pub fn InstanceActions(tracker: Tracker) -> impl IntoView {
     let id = tracker.id();
     let bar = StoredValue::new_local(None::<Bar>);
     on_cleanup(move || bar.set_value(None));
-    crate::components::effect(move || {
+    effect(move || {
         let Some(slot) = slot.get() else { return };
         if !state.actions_allowed() {
             bar.set_value(None);

@@ -3,6 +3,7 @@
 //! [`instance_model::idle`]). In the instance view it sits beside the status badge, where the
 //! Stop action belongs once actions exist; a fleet row shows the short form.
 
+use crate::reactive::memo;
 use crate::state::AppState;
 use leptos::prelude::*;
 
@@ -15,7 +16,7 @@ pub fn IdleFlag(
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     // The words, changing once a minute though the clock ticks every second.
-    let words = crate::components::memo(move || {
+    let words = memo(move || {
         let id = match &instance_id {
             Some(id) => id.clone(),
             None => state.current().filter(|c| !c.demo)?.id,
