@@ -41,7 +41,7 @@ step "tests (native)"
 # The app's own tests are its state rules, run natively on a fake browser.
 cargo test -p novita-instance-viewer --tests
 cargo test --workspace --exclude novita-instance-viewer --exclude e2e
-# The build's own Python scripts (the post-build hook's file naming).
+# The build's own Python scripts (the post-build hook's file naming and glue classes).
 python3 scripts/test_build_scripts.py
 
 failed=()

@@ -1,5 +1,6 @@
-"""Reading and writing the wasm binary format's basics, for scripts/wasm_imports.py and
-scripts/wasm-sizes.py: https://webassembly.github.io/spec/core/binary/modules.html"""
+"""Reading and writing the wasm binary format's basics, for scripts/wasm_imports.py,
+scripts/glue_classes.py and scripts/wasm-sizes.py:
+https://webassembly.github.io/spec/core/binary/modules.html"""
 
 MAGIC = b"\0asm\1\0\0\0"
 
